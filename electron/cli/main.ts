@@ -1,0 +1,176 @@
+/**
+ * `emotion-studio` — the engine from a terminal. Results go to stdout (one JSON object with `--json`),
+ * progress and errors to stderr, so `--json` output can be piped.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { IndexResult } from '../../shared/dataset';
+import { EngineError, toRpcError } from '../../shared/errors';
+import { EMOTIONS } from '../../shared/ravdess';
+import { generateDemoCorpus } from '../core/corpus';
+import { openDatabase } from '../core/db/database';
+import { indexDataset } from '../core/dataset/indexer';
+import { createEngine } from '../core/engine';
+import { resolveDbPath } from '../core/paths';
+import { APP_VERSION } from '../core/version';
+import { startServer } from '../server/server';
+import { ProgressPrinter } from './progress';
+
+export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const USAGE = `emotion-studio ${APP_VERSION} — speech-emotion-recognition studio for RAVDESS
+
+Usage:
+  emotion-studio demo-corpus DIR [--actors N] [--seed S]   write a synthetic RAVDESS-shaped corpus
+  emotion-studio index DIR [--db FILE] [--json]            index a RAVDESS speech folder
+                 [--batch N]                              files per transaction (default 200)
+  emotion-studio serve [--port N] [--db FILE]              browser mode on http://127.0.0.1
+  emotion-studio help                                      this text
+
+Data lives in the OS app-data folder (override with EMOTION_STUDIO_HOME or --db FILE).`;
+
+/** A mistake in how the command was called: exit code 2 and the usage. */
+class UsageError extends Error {}
+
+function parse<T extends ParseArgsConfig['options']>(args: string[], options: T, positionals: number) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (parsed.positionals.length !== positionals) {
+    throw new UsageError(`expected ${positionals} argument(s), got ${parsed.positionals.length}`);
+  }
+  return parsed;
+}
+
+function intOption(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+async function cmdDemoCorpus(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, { actors: { type: 'string' }, seed: { type: 'string' } }, 1);
+  const dir = path.resolve(positionals[0] as string);
+  const actors = intOption(values.actors, 'actors', 24, 1, 24);
+  const seed = intOption(values.seed, 'seed', 1, 0, 2 ** 31 - 1);
+  const progress = new ProgressPrinter('writing clips');
+  const result = await generateDemoCorpus(dir, { actors, seed, onProgress: (done, total) => progress.update(done, total) });
+  progress.end();
+  process.stdout.write(`Wrote ${result.files} clips for ${result.actors} actors to ${result.dir} in ${result.seconds.toFixed(1)} s (seed ${result.seed})\n`);
+  return 0;
+}
+
+function formatIndexResult(r: IndexResult): string {
+  const lines = [
+    `${r.status === 'cancelled' ? 'Cancelled' : 'Indexed'} ${r.root}: ${r.clips} clips (${r.added} added, ${r.updated} re-read, ${r.unchanged} unchanged) in ${r.seconds.toFixed(2)} s`,
+    '',
+    'Emotion      Clips',
+    ...EMOTIONS.map((e) => `${e.padEnd(12)} ${String(r.byEmotion[e]).padStart(5)}`),
+    '',
+    `Actors: ${Object.keys(r.byActor).length}   male ${r.byGender.male}, female ${r.byGender.female}   normal ${r.byIntensity.normal}, strong ${r.byIntensity.strong}`,
+  ];
+  if (r.missing.length > 0) lines.push(`Missing (${r.missing.length}): ${r.missing.slice(0, 10).join(', ')}${r.missing.length > 10 ? ', …' : ''}`);
+  if (r.rejected.length > 0) {
+    lines.push('', `Rejected (${r.rejected.length}):`);
+    for (const f of r.rejected) lines.push(`  ${f.path}: ${f.reason}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+async function cmdIndex(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, { db: { type: 'string' }, json: { type: 'boolean' }, batch: { type: 'string' } }, 1);
+  const batchSize = intOption(values.batch, 'batch', 200, 1, 100_000);
+  const db = openDatabase(resolveDbPath(values.db));
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const progress = new ProgressPrinter('indexing');
+    const result = await indexDataset(db, positionals[0] as string, {
+      batchSize,
+      signal: controller.signal,
+      onProgress: (done, total, phase) => progress.update(done, total, phase),
+    });
+    progress.end();
+    process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : formatIndexResult(result));
+    return result.status === 'cancelled' ? 130 : 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+    db.close();
+  }
+}
+
+/** Build the renderer once if this checkout has never been built (browser mode serves the built page). */
+function ensureRendererBuilt(): string {
+  const staticDir = path.join(PACKAGE_ROOT, 'out', 'renderer');
+  if (fs.existsSync(path.join(staticDir, 'index.html'))) return staticDir;
+  process.stderr.write('Building the renderer (first run)…\n');
+  const build = spawnSync(process.execPath, [path.join(PACKAGE_ROOT, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
+    cwd: PACKAGE_ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (build.status !== 0 || !fs.existsSync(path.join(staticDir, 'index.html'))) {
+    throw new EngineError('INTERNAL', `Could not build the renderer into ${staticDir}; run \`npm run build\` and retry`);
+  }
+  return staticDir;
+}
+
+async function cmdServe(args: string[]): Promise<number> {
+  const { values } = parse(args, { port: { type: 'string' }, db: { type: 'string' } }, 0);
+  const port = intOption(values.port, 'port', 0, 0, 65535);
+  const staticDir = ensureRendererBuilt();
+  const engine = createEngine({ dbPath: resolveDbPath(values.db), host: { mode: 'browser' } });
+  const server = await startServer({ engine, staticDir, port });
+  process.stdout.write(`Emotion Studio (browser mode) at ${server.url}\n`);
+  process.stderr.write('Only this machine can connect; the token in the URL is required. Ctrl+C stops.\n');
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.close();
+  await engine.close();
+  return 0;
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  'demo-corpus': cmdDemoCorpus,
+  index: cmdIndex,
+  serve: cmdServe,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`${APP_VERSION}\n`);
+    return 0;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    process.stderr.write(`emotion-studio: unknown command "${command}"\n\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    return await run(rest);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`emotion-studio ${command}: ${err.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    const { message } = toRpcError(err);
+    process.stderr.write(`emotion-studio ${command}: ${message}\n`);
+    return 1;
+  }
+}

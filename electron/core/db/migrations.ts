@@ -1,0 +1,41 @@
+/**
+ * Versioned schema migrations. `PRAGMA user_version` holds how many have run; each runs in its own
+ * transaction together with the version bump, so a crash never leaves a half-migrated database.
+ * Append only: never edit a migration that has shipped.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: datasets and their clips (every RAVDESS field plus file facts and status).
+  `
+  CREATE TABLE datasets (
+    id              INTEGER PRIMARY KEY,
+    root            TEXT NOT NULL UNIQUE,
+    name            TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    last_indexed_at TEXT
+  );
+  CREATE TABLE clips (
+    id            INTEGER PRIMARY KEY,
+    dataset_id    INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+    rel_path      TEXT NOT NULL,
+    size_bytes    INTEGER NOT NULL,
+    mtime_ms      REAL NOT NULL,
+    status        TEXT NOT NULL CHECK (status IN ('ok', 'rejected', 'missing')),
+    error         TEXT,
+    modality      TEXT,
+    vocal_channel TEXT,
+    emotion       TEXT,
+    intensity     TEXT,
+    statement     INTEGER,
+    repetition    INTEGER,
+    actor         INTEGER,
+    gender        TEXT,
+    duration_sec  REAL,
+    sample_rate   INTEGER,
+    channels      INTEGER,
+    bit_depth     INTEGER,
+    indexed_at    TEXT NOT NULL,
+    UNIQUE (dataset_id, rel_path)
+  );
+  CREATE INDEX clips_by_dataset_status ON clips (dataset_id, status);
+  `,
+];

@@ -1,0 +1,93 @@
+/**
+ * Electron lifecycle: one instance, one hardened window, the engine behind IPC. Everything that is not
+ * about Electron lives in electron/core and runs identically under plain Node.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, dialog, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { createEngine, type Engine } from '../core/engine';
+import { resolveDbPath } from '../core/paths';
+import { registerIpc } from './ipc';
+import { trustedRendererUrl } from './trust';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const RENDERER_INDEX = path.join(here, '../renderer/index.html');
+const PRELOAD = path.join(here, '../preload/index.cjs');
+const DEV_SERVER_URL = process.env.ELECTRON_RENDERER_URL;
+
+let mainWindow: BrowserWindow | null = null;
+let engine: Engine | null = null;
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 840,
+    minWidth: 900,
+    minHeight: 600,
+    title: 'Emotion Studio',
+    show: false,
+    webPreferences: {
+      preload: PRELOAD,
+      contextIsolation: true,
+      nodeIntegration: false,
+      sandbox: true,
+      webSecurity: true,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  // The app never navigates away from its own page, and never opens windows.
+  win.webContents.on('will-navigate', (event) => event.preventDefault());
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  if (DEV_SERVER_URL) void win.loadURL(DEV_SERVER_URL);
+  else void win.loadFile(RENDERER_INDEX);
+  return win;
+}
+
+function isTrustedSender(event: IpcMainInvokeEvent): boolean {
+  const frame = event.senderFrame;
+  if (!frame || frame.parent !== null) return false;
+  const owner = BrowserWindow.fromWebContents(event.sender);
+  return owner !== null && owner === mainWindow && trustedRendererUrl(frame.url, RENDERER_INDEX, DEV_SERVER_URL);
+}
+
+async function chooseFolder(): Promise<string | null> {
+  const options = { title: 'Open RAVDESS folder', properties: ['openDirectory' as const] };
+  const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+  return result.canceled ? null : (result.filePaths[0] ?? null);
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (mainWindow) {
+      if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.focus();
+    }
+  });
+
+  app.whenReady().then(() => {
+    // Deny every permission request (camera, notifications, …): nothing in the app needs one yet.
+    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+    session.defaultSession.setPermissionCheckHandler(() => false);
+
+    engine = createEngine({ dbPath: resolveDbPath(undefined), host: { mode: 'electron', chooseFolder } });
+    registerIpc(engine, isTrustedSender);
+    mainWindow = createWindow();
+    mainWindow.on('closed', () => {
+      mainWindow = null;
+    });
+  }, (err: unknown) => {
+    dialog.showErrorBox('Emotion Studio could not start', err instanceof Error ? err.message : String(err));
+    app.quit();
+  });
+
+  app.on('window-all-closed', () => {
+    void engine?.close().finally(() => app.quit());
+  });
+}

@@ -1,0 +1,3 @@
+export function ensureNodeAbi(): void;
+export function ensureElectronAbi(electronVersion: string): void;
+export function electronBinary(): string | null;

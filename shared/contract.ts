@@ -1,0 +1,125 @@
+/**
+ * The one typed contract between the engine and every front end (Electron IPC, browser mode over
+ * WebSocket, tests). Transports are generic over `METHODS` and `EVENTS`: adding a method here is the
+ * only change a transport ever needs — none.
+ *
+ * Each method has a zod schema for its input (validated on the engine side before any handler runs)
+ * and a phantom output type. Events are pushed engine → front end.
+ */
+import { z } from 'zod';
+import type { Clip, DatasetInfo, DatasetSummary, IndexResult } from './dataset';
+import type { RpcError } from './errors';
+
+interface MethodSpec<I extends z.ZodType, O> {
+  input: I;
+  /** Phantom: carries the output type only. */
+  readonly _output?: O;
+}
+
+/** `method<Output>()(inputSchema)` — the output is a type, the input a runtime schema. */
+function method<O>() {
+  return <I extends z.ZodType>(input: I): MethodSpec<I, O> => ({ input });
+}
+
+const empty = z.object({}).strict();
+const datasetId = z.number().int().positive();
+const jobId = z.string().regex(/^job-[0-9a-z-]{1,64}$/, 'a job id like "job-1"');
+/** A filesystem path as typed or chosen by the user. Existence is checked by the engine. */
+const userPath = z
+  .string()
+  .min(1, 'a path is required')
+  .max(4096, 'path is longer than 4096 characters')
+  .refine((p) => !p.includes('\0'), 'path contains a NUL byte');
+
+export type HostMode = 'electron' | 'browser' | 'cli';
+
+export interface AppInfo {
+  version: string;
+  mode: HostMode;
+  /** True when the host can show a native folder picker (`dataset.chooseFolder`). */
+  nativeDialogs: boolean;
+  dbPath: string;
+}
+
+export type JobKind = 'index';
+export interface JobResults {
+  index: IndexResult;
+}
+
+export interface JobProgress {
+  jobId: string;
+  kind: JobKind;
+  done: number;
+  total: number;
+  phase: string;
+}
+
+export type JobEndStatus = 'finished' | 'cancelled' | 'failed';
+
+export type JobFinished = {
+  [K in JobKind]: {
+    jobId: string;
+    kind: K;
+    status: JobEndStatus;
+    /** Present when the job produced a result (finished, or cancelled with partial work kept). */
+    result?: JobResults[K];
+    /** Present when status is `failed`. */
+    error?: RpcError;
+  };
+}[JobKind];
+
+export interface JobState {
+  jobId: string;
+  kind: JobKind;
+  startedAt: string;
+  progress: JobProgress | null;
+  /** Free-form, human-readable subject of the job (e.g. the folder being indexed). */
+  subject: string;
+}
+
+export const METHODS = {
+  'app.ping': method<{ pong: true; time: number }>()(empty),
+  'app.info': method<AppInfo>()(empty),
+
+  /** Native folder picker; `UNSUPPORTED` where the host has none (browser mode). */
+  'dataset.chooseFolder': method<{ root: string | null }>()(empty),
+  /** Index (or re-index) a RAVDESS folder as a job; progress and result arrive as job events. */
+  'dataset.startIndex': method<{ jobId: string }>()(z.object({ root: userPath }).strict()),
+  'dataset.list': method<DatasetInfo[]>()(empty),
+  'dataset.summary': method<DatasetSummary>()(z.object({ datasetId }).strict()),
+  'dataset.clips': method<Clip[]>()(z.object({ datasetId }).strict()),
+
+  'jobs.list': method<JobState[]>()(empty),
+  'jobs.cancel': method<{ cancelled: boolean }>()(z.object({ jobId }).strict()),
+} as const;
+
+export interface EventPayloads {
+  'job.progress': JobProgress;
+  'job.finished': JobFinished;
+}
+
+export const EVENTS = ['job.progress', 'job.finished'] as const satisfies ReadonlyArray<keyof EventPayloads>;
+
+export type Methods = typeof METHODS;
+export type MethodName = keyof Methods;
+export type EventName = keyof EventPayloads;
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type ParsedInput<M extends MethodName> = z.output<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = NonNullable<Methods[M]['_output']>;
+
+export const METHOD_NAMES = Object.keys(METHODS) as MethodName[];
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(METHODS, name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && (EVENTS as readonly string[]).includes(name);
+}
+
+/** An event as it travels over any transport. */
+export type EventMessage = { [E in EventName]: { event: E; payload: EventPayloads[E] } }[EventName];
+
+/** The Electron IPC channel of a method: derived, never written by hand. */
+export const ipcChannel = (name: MethodName): string => `es:${name}`;
+export const IPC_EVENT_CHANNEL = 'es:event';

@@ -1,0 +1,29 @@
+/**
+ * Browser-mode wire format (WebSocket, JSON text frames).
+ *
+ * The page is served at `http://127.0.0.1:PORT/?token=TOKEN`; the socket lives at
+ * `ws://127.0.0.1:PORT/ws?token=TOKEN`. The server refuses the upgrade without the right token or with
+ * a foreign `Origin`.
+ */
+import type { EventMessage } from './contract';
+import type { RpcResult } from './errors';
+
+export const WS_PATH = '/ws';
+export const TOKEN_PARAM = 'token';
+
+export interface CallFrame {
+  type: 'call';
+  id: number;
+  method: string;
+  payload: unknown;
+}
+
+export interface ResultFrame {
+  type: 'result';
+  id: number;
+  result: RpcResult<unknown>;
+}
+
+export type EventFrame = { type: 'event' } & EventMessage;
+
+export type ServerFrame = ResultFrame | EventFrame;
