@@ -1,0 +1,13 @@
+import { mount } from 'svelte';
+import './app.css';
+import App from './App.svelte';
+import { connectApi } from './lib/api/connectApi';
+import { ConnectionState } from './lib/api/connection.svelte';
+
+const target = document.getElementById('app');
+if (!target) throw new Error('Emotion Studio: #app element missing from index.html');
+
+const connection = new ConnectionState();
+const client = connectApi({ onStatus: (status, detail) => connection.set(status, detail ?? null) });
+
+mount(App, { target, props: { client, connection } });

@@ -1,0 +1,302 @@
+/**
+ * An in-memory engine behind the `Transport` interface, for renderer tests. It implements the contract
+ * methods over generated RAVDESS data (24 actors × 60 clips = 1440) and lets a test drive index jobs by
+ * emitting `job.progress` / `job.finished` events.
+ */
+import type { Transport } from '../../shared/client';
+import {
+  METHODS,
+  type AppInfo,
+  type EventMessage,
+  type JobState,
+  type MethodName,
+  type MethodOutput,
+} from '../../shared/contract';
+import type { Clip, DatasetInfo, DatasetSummary, IndexResult, RejectedFile } from '../../shared/dataset';
+import type { RpcError, RpcResult } from '../../shared/errors';
+import {
+  actorFolderName,
+  EMOTIONS,
+  formatRavdessName,
+  genderOfActor,
+  GENDERS,
+  INTENSITIES,
+  speechTakesPerActor,
+} from '../../shared/ravdess';
+
+export const RAVDESS_ROOT = '/data/Audio_Speech_Actors_01-24';
+
+export function generateClips(actors = 24): Clip[] {
+  const clips: Clip[] = [];
+  for (let actor = 1; actor <= actors; actor++) {
+    for (const take of speechTakesPerActor()) {
+      const id = clips.length + 1;
+      clips.push({
+        id,
+        path: `${actorFolderName(actor)}/${formatRavdessName({ ...take, actor })}`,
+        modality: 'audio-only',
+        vocalChannel: 'speech',
+        ...take,
+        actor,
+        gender: genderOfActor(actor),
+        durationSec: 3 + ((id * 37) % 200) / 100,
+        sampleRate: 48000,
+        channels: 1,
+        bitDepth: 16,
+        sizeBytes: 300_000 + id,
+      });
+    }
+  }
+  return clips;
+}
+
+function count<K extends string>(keys: readonly K[], clips: readonly Clip[], of: (c: Clip) => K): Record<K, number> {
+  const out = Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+  for (const clip of clips) out[of(clip)] += 1;
+  return out;
+}
+
+export function summarize(
+  datasetId: number,
+  root: string,
+  clips: readonly Clip[],
+  rejected: RejectedFile[] = [],
+  missing: string[] = [],
+): DatasetSummary {
+  const byActor: Record<string, number> = {};
+  const byStatement: Record<string, number> = {};
+  for (const c of clips) {
+    const actor = String(c.actor).padStart(2, '0');
+    byActor[actor] = (byActor[actor] ?? 0) + 1;
+    byStatement[String(c.statement)] = (byStatement[String(c.statement)] ?? 0) + 1;
+  }
+  return {
+    datasetId,
+    root,
+    clips: clips.length,
+    byEmotion: count(EMOTIONS, clips, (c) => c.emotion),
+    byActor,
+    byGender: count(GENDERS, clips, (c) => c.gender),
+    byIntensity: count(INTENSITIES, clips, (c) => c.intensity),
+    byStatement,
+    totalDurationSec: clips.reduce((s, c) => s + c.durationSec, 0),
+    rejected,
+    missing,
+  };
+}
+
+interface StoredDataset {
+  info: DatasetInfo;
+  clips: Clip[];
+  rejected: RejectedFile[];
+  missing: string[];
+}
+
+interface Folder {
+  clips: Clip[];
+  rejected: RejectedFile[];
+}
+
+type Handler = (payload: unknown) => unknown;
+
+export interface RecordedCall {
+  method: MethodName;
+  payload: unknown;
+}
+
+export class FakeEngine implements Transport {
+  readonly calls: RecordedCall[] = [];
+  readonly datasets: StoredDataset[] = [];
+  jobs: JobState[] = [];
+  nativeDialogs = false;
+  /** What `dataset.chooseFolder` answers. */
+  chosenFolder: string | null = RAVDESS_ROOT;
+  /** Folders that "exist" on the fake disk. */
+  readonly folders = new Map<string, Folder>([[RAVDESS_ROOT, { clips: generateClips(), rejected: [] }]]);
+  /** Make the next calls of a method fail with this error. */
+  readonly failures = new Map<MethodName, RpcError>();
+  /** Run index jobs to completion (emitting every event) before `dataset.startIndex` answers. */
+  finishBeforeAnswering = false;
+
+  #listeners = new Set<(message: EventMessage) => void>();
+  #nextJob = 1;
+  #jobRoots = new Map<string, string>();
+  #clock = Date.parse('2025-01-01T10:00:00Z');
+
+  readonly #handlers: { [M in MethodName]: (payload: unknown) => MethodOutput<M> | Promise<MethodOutput<M>> } = {
+    'app.ping': () => ({ pong: true, time: Date.now() }),
+    'app.info': (): AppInfo => ({
+      version: '0.1.0-test',
+      mode: this.nativeDialogs ? 'electron' : 'browser',
+      nativeDialogs: this.nativeDialogs,
+      dbPath: '/tmp/fake.db',
+    }),
+    'dataset.chooseFolder': () => {
+      if (!this.nativeDialogs) throw this.#error('UNSUPPORTED', 'No native dialogs in browser mode');
+      return { root: this.chosenFolder };
+    },
+    'dataset.startIndex': async (payload) => {
+      const { root } = payload as { root: string };
+      if (!this.folders.has(root)) throw this.#error('NOT_FOUND', `Folder ${root} does not exist`);
+      const jobId = `job-${this.#nextJob++}`;
+      this.#jobRoots.set(jobId, root);
+      this.jobs.push({ jobId, kind: 'index', startedAt: this.#now(), progress: null, subject: root });
+      if (this.finishBeforeAnswering) {
+        const total = this.folders.get(root)?.clips.length ?? 0;
+        this.progress(jobId, 0, total, 'scanning');
+        this.progress(jobId, total, total, 'reading headers');
+        this.finish(jobId);
+      }
+      return { jobId };
+    },
+    'dataset.list': () => this.datasets.map((d) => ({ ...d.info })),
+    'dataset.summary': (payload) => {
+      const d = this.#dataset(payload);
+      return summarize(d.info.id, d.info.root, d.clips, d.rejected, d.missing);
+    },
+    'dataset.clips': (payload) => this.#dataset(payload).clips,
+    'jobs.list': () => this.jobs.map((j) => ({ ...j })),
+    'jobs.cancel': (payload) => {
+      const { jobId } = payload as { jobId: string };
+      const running = this.jobs.some((j) => j.jobId === jobId);
+      if (running) this.finish(jobId, 'cancelled');
+      return { cancelled: running };
+    },
+  };
+
+  async invoke(method: MethodName, payload: unknown): Promise<RpcResult<unknown>> {
+    this.calls.push({ method, payload });
+    await Promise.resolve();
+    const failure = this.failures.get(method);
+    if (failure) return { ok: false, error: failure };
+    const parsed = METHODS[method].input.safeParse(payload);
+    if (!parsed.success) return { ok: false, error: { code: 'INVALID_PAYLOAD', message: parsed.error.message } };
+    try {
+      const handler: Handler = this.#handlers[method];
+      return { ok: true, value: await handler(parsed.data) };
+    } catch (err) {
+      if (isRpcErrorObject(err)) return { ok: false, error: err };
+      throw err;
+    }
+  }
+
+  subscribe(listener: (message: EventMessage) => void): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  get listenerCount(): number {
+    return this.#listeners.size;
+  }
+
+  callsOf(method: MethodName): unknown[] {
+    return this.calls.filter((c) => c.method === method).map((c) => c.payload);
+  }
+
+  emit(message: EventMessage): void {
+    for (const listener of [...this.#listeners]) listener(message);
+  }
+
+  progress(jobId: string, done: number, total: number, phase: string): void {
+    const payload = { jobId, kind: 'index' as const, done, total, phase };
+    const job = this.jobs.find((j) => j.jobId === jobId);
+    if (job) job.progress = payload;
+    this.emit({ event: 'job.progress', payload });
+  }
+
+  /** End a job: store the dataset and emit `job.finished` with its `IndexResult`. */
+  finish(jobId: string, status: 'finished' | 'cancelled' = 'finished'): IndexResult {
+    const root = this.#jobRoots.get(jobId);
+    const folder = root === undefined ? undefined : this.folders.get(root);
+    if (root === undefined || !folder) throw new Error(`unknown job ${jobId}`);
+    this.jobs = this.jobs.filter((j) => j.jobId !== jobId);
+    const existing = this.datasets.find((d) => d.info.root === root);
+    const stored = existing ?? this.seedDataset(root, [], []);
+    const added = existing ? 0 : folder.clips.length;
+    stored.clips = folder.clips;
+    stored.rejected = folder.rejected;
+    stored.info = {
+      ...stored.info,
+      lastIndexedAt: this.#now(),
+      clips: folder.clips.length,
+      rejected: folder.rejected.length,
+    };
+    const result: IndexResult = {
+      ...summarize(stored.info.id, root, stored.clips, stored.rejected, stored.missing),
+      status,
+      scanned: folder.clips.length + folder.rejected.length,
+      added,
+      updated: 0,
+      unchanged: existing ? folder.clips.length : 0,
+      newlyMissing: 0,
+      seconds: 2.5,
+    };
+    this.emit({ event: 'job.finished', payload: { jobId, kind: 'index', status, result } });
+    return result;
+  }
+
+  /** A job already running when the page loads (as after a reload). */
+  addRunningJob(jobId: string, root: string, progress: { done: number; total: number; phase: string }): void {
+    this.#jobRoots.set(jobId, root);
+    this.jobs.push({
+      jobId,
+      kind: 'index',
+      startedAt: this.#now(),
+      subject: root,
+      progress: { jobId, kind: 'index', ...progress },
+    });
+  }
+
+  fail(jobId: string, message: string): void {
+    this.jobs = this.jobs.filter((j) => j.jobId !== jobId);
+    this.emit({
+      event: 'job.finished',
+      payload: { jobId, kind: 'index', status: 'failed', error: { code: 'UNREADABLE', message } },
+    });
+  }
+
+  seedDataset(root: string, clips: Clip[] = generateClips(), rejected: RejectedFile[] = []): StoredDataset {
+    const id = this.datasets.length + 1;
+    const now = this.#now();
+    const stored: StoredDataset = {
+      info: {
+        id,
+        root,
+        name: root.split('/').filter(Boolean).pop() ?? root,
+        createdAt: now,
+        lastIndexedAt: clips.length > 0 ? now : null,
+        clips: clips.length,
+        rejected: rejected.length,
+        missing: 0,
+      },
+      clips,
+      rejected,
+      missing: [],
+    };
+    this.datasets.push(stored);
+    if (!this.folders.has(root)) this.folders.set(root, { clips, rejected });
+    return stored;
+  }
+
+  #dataset(payload: unknown): StoredDataset {
+    const { datasetId } = payload as { datasetId: number };
+    const d = this.datasets.find((x) => x.info.id === datasetId);
+    if (!d) throw this.#error('NOT_FOUND', `No dataset ${datasetId}`);
+    return d;
+  }
+
+  #error(code: RpcError['code'], message: string): RpcError {
+    return { code, message };
+  }
+
+  #now(): string {
+    this.#clock += 60_000;
+    return new Date(this.#clock).toISOString();
+  }
+}
+
+function isRpcErrorObject(value: unknown): value is RpcError {
+  return typeof value === 'object' && value !== null && 'code' in value && 'message' in value;
+}
