@@ -3,7 +3,7 @@
  * (browser mode); tests use it over a WebSocket from Node. Typed errors are rethrown as `ApiError`.
  */
 import type { EventMessage, EventName, EventPayloads, MethodInput, MethodName, MethodOutput } from './contract';
-import type { ErrorCode, RpcResult } from './errors';
+import { EngineError, type RpcResult } from './errors';
 
 export interface Transport {
   invoke(method: MethodName, payload: unknown): Promise<RpcResult<unknown>>;
@@ -11,13 +11,9 @@ export interface Transport {
   subscribe(listener: (message: EventMessage) => void): () => void;
 }
 
-export class ApiError extends Error {
-  readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string) {
-    super(message);
-    this.name = 'ApiError';
-    this.code = code;
-  }
+/** A typed error `{ code, message }` that came back over a transport. */
+export class ApiError extends EngineError {
+  override readonly name = 'ApiError';
 }
 
 export interface Client {

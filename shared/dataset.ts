@@ -1,21 +1,13 @@
 /** Dataset domain types shared by engine, CLI and renderer. */
-import type { Emotion, Gender, Intensity, Modality, Statement, VocalChannel } from './ravdess';
+import type { RavdessName } from './ravdess';
 
 export type ClipStatus = 'ok' | 'rejected' | 'missing';
 
-/** One indexed RAVDESS clip, as the clip table shows it. */
-export interface Clip {
+/** One indexed RAVDESS clip: its name's fields plus file facts, as the clip table shows it. */
+export interface Clip extends RavdessName {
   id: number;
   /** Path relative to the dataset root, with forward slashes. */
   path: string;
-  modality: Modality;
-  vocalChannel: VocalChannel;
-  emotion: Emotion;
-  intensity: Intensity;
-  statement: Statement;
-  repetition: 1 | 2;
-  actor: number;
-  gender: Gender;
   durationSec: number;
   sampleRate: number;
   channels: number;
