@@ -1,5 +1,5 @@
 /** Dataset domain types shared by engine, CLI and renderer. */
-import type { RavdessName } from './ravdess';
+import type { Emotion, Gender, Intensity, RavdessName } from './ravdess';
 
 export type ClipStatus = 'ok' | 'rejected' | 'missing';
 
