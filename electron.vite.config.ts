@@ -6,7 +6,11 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve('electron/main/index.ts') } },
+      // The feature-extraction worker is its own entry: worker threads load it by file.
+      rollupOptions: {
+        input: { index: resolve('electron/main/index.ts'), extractWorker: resolve('electron/core/extraction/worker.ts') },
+        output: { entryFileNames: '[name].js' },
+      },
     },
   },
   preload: {

@@ -2,13 +2,16 @@
  * `npm run bench -- <name>`: benchmarks that print figures. Targets are checked by reading the output,
  * never by timed unit tests.
  *
- *   index   cold index of the 1440-clip demo corpus into a fresh DB, and an unchanged re-index
+ *   index     cold index of the 1440-clip demo corpus into a fresh DB, and an unchanged re-index
+ *   features  cold feature extraction of the corpus (worker pool), per-clip split, cached re-run, peak RSS
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../electron/core/db/database';
+import { DEFAULT_CONFIG } from '../shared/config';
 import { indexDataset } from '../electron/core/dataset/indexer';
+import { extractDataset } from '../electron/core/extraction/extractDataset';
 import { ensureDemoCorpus } from './corpusCache';
 
 const median = (xs: number[]): number => {
@@ -42,7 +45,31 @@ async function benchIndex(): Promise<void> {
   console.log(`  re-index, nothing changed:                 median ${fmt(median(warm))}, min ${fmt(Math.min(...warm))}   target < 0.3 s`);
 }
 
-const BENCHES: Record<string, () => Promise<void>> = { index: benchIndex };
+async function benchFeatures(): Promise<void> {
+  const corpus = ensureDemoCorpus(24, 1);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'es-bench-'));
+  const db = openDatabase(path.join(dir, 'bench.sqlite'));
+  try {
+    const { datasetId } = await indexDataset(db, corpus);
+    const cold = await extractDataset(db, datasetId, DEFAULT_CONFIG);
+    const warm = await extractDataset(db, datasetId, DEFAULT_CONFIG);
+    const t = cold.meanClipMs;
+    const rssMb = process.resourceUsage().maxRSS / 1024;
+    console.log(`features benchmark — ${cold.clips} clips, ${cold.workers} workers on ${os.availableParallelism()} cores, Node ${process.version}`);
+    console.log(`  cold extraction: ${cold.seconds.toFixed(2)} s total, ${cold.clipsPerSecond} clips/s, ${cold.failed.length} failed   target ≤ 12 s`);
+    if (t) {
+      const perClip = t.decode + t.resample + t.preprocess + t.features;
+      console.log(`  per clip (mean, one worker): decode ${t.decode.toFixed(2)} ms, resample ${t.resample.toFixed(2)} ms, preprocess ${t.preprocess.toFixed(2)} ms, features ${t.features.toFixed(2)} ms = ${perClip.toFixed(2)} ms   target features < 8 ms`);
+    }
+    console.log(`  cached re-run: ${warm.seconds.toFixed(3)} s (${warm.cached} cached, ${warm.extracted} extracted)   target < 1 s`);
+    console.log(`  peak RSS (process, all workers): ${rssMb.toFixed(0)} MB`);
+  } finally {
+    db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const BENCHES: Record<string, () => Promise<void>> = { index: benchIndex, features: benchFeatures };
 
 const names = process.argv.slice(2);
 const unknown = names.filter((n) => !(n in BENCHES));

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import type { Clip, DatasetInfo, DatasetSummary, IndexResult } from './dataset';
+import type { ClipAudio, ClipFeatures, ExtractResult } from './features';
 import type { RpcError } from './errors';
 
 interface MethodSpec<I extends z.ZodType, O> {
@@ -23,6 +24,7 @@ function method<O>() {
 
 const empty = z.object({}).strict();
 const datasetId = z.number().int().positive();
+const clipRef = z.object({ datasetId, clipId: z.number().int().positive() }).strict();
 const jobId = z.string().regex(/^job-[0-9a-z-]{1,64}$/, 'a job id like "job-1"');
 /** A filesystem path as typed or chosen by the user. Existence is checked by the engine. */
 const userPath = z
@@ -41,9 +43,10 @@ export interface AppInfo {
   dbPath: string;
 }
 
-export type JobKind = 'index';
+export type JobKind = 'index' | 'extract';
 export interface JobResults {
   index: IndexResult;
+  extract: ExtractResult;
 }
 
 export interface JobProgress {
@@ -88,6 +91,16 @@ export const METHODS = {
   'dataset.list': method<DatasetInfo[]>()(empty),
   'dataset.summary': method<DatasetSummary>()(z.object({ datasetId }).strict()),
   'dataset.clips': method<Clip[]>()(z.object({ datasetId }).strict()),
+
+  /** One indexed clip. Clips are addressed by id only: the renderer never names a file path. */
+  'clip.get': method<Clip>()(clipRef),
+  /** The clip's WAV bytes, for the player. */
+  'clip.audio': method<ClipAudio>()(clipRef),
+  /** The clip's features (from the cache, extracted on demand) for the Clip view's plots. */
+  'clip.features': method<ClipFeatures>()(clipRef),
+
+  /** Extract (or refresh from cache) every usable clip's features as a job. */
+  'features.startExtract': method<{ jobId: string }>()(z.object({ datasetId }).strict()),
 
   'jobs.list': method<JobState[]>()(empty),
   'jobs.cancel': method<{ cancelled: boolean }>()(z.object({ jobId }).strict()),

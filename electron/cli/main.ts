@@ -10,7 +10,10 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { IndexResult } from '../../shared/dataset';
 import { EngineError, toRpcError } from '../../shared/errors';
 import { EMOTIONS } from '../../shared/ravdess';
+import type { ExtractResult } from '../../shared/features';
+import { loadConfigFile } from '../core/config';
 import { generateDemoCorpus } from '../core/corpus';
+import { extractDataset } from '../core/extraction/extractDataset';
 import { openDatabase } from '../core/db/database';
 import { indexDataset } from '../core/dataset/indexer';
 import { createEngine } from '../core/engine';
@@ -27,6 +30,8 @@ Usage:
   emotion-studio demo-corpus DIR [--actors N] [--seed S]   write a synthetic RAVDESS-shaped corpus
   emotion-studio index DIR [--db FILE] [--json]            index a RAVDESS speech folder
                  [--batch N]                              files per transaction (default 200)
+  emotion-studio features DIR [--config FILE] [--workers N] [--db FILE] [--json]
+                                                          index DIR, then extract every clip's features (cached)
   emotion-studio serve [--port N] [--db FILE]              browser mode on http://127.0.0.1
   emotion-studio help                                      this text
 
@@ -109,6 +114,49 @@ async function cmdIndex(args: string[]): Promise<number> {
   }
 }
 
+function formatExtractResult(r: ExtractResult): string {
+  const lines = [
+    `${r.status === 'cancelled' ? 'Cancelled' : 'Features'}: ${r.clips} clips — ${r.extracted} extracted, ${r.cached} cached, ${r.failed.length} failed — in ${r.seconds.toFixed(2)} s (${r.clipsPerSecond} clips/s${r.workers > 0 ? `, ${r.workers} workers` : ''}); config ${r.configHash}`,
+  ];
+  for (const f of r.failed) lines.push(`  failed ${f.path}: ${f.reason}`);
+  return lines.join('\n') + '\n';
+}
+
+async function cmdFeatures(args: string[]): Promise<number> {
+  const { values, positionals } = parse(
+    args,
+    { config: { type: 'string' }, workers: { type: 'string' }, db: { type: 'string' }, json: { type: 'boolean' } },
+    1,
+  );
+  const config = loadConfigFile(values.config);
+  const workers = values.workers === undefined ? undefined : intOption(values.workers, 'workers', 1, 1, 64);
+  const db = openDatabase(resolveDbPath(values.db));
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const indexing = new ProgressPrinter('indexing');
+    const index = await indexDataset(db, positionals[0] as string, {
+      signal: controller.signal,
+      onProgress: (done, total, phase) => indexing.update(done, total, phase),
+    });
+    indexing.end();
+    if (index.status === 'cancelled') return 130;
+    const progress = new ProgressPrinter('extracting features');
+    const result = await extractDataset(db, index.datasetId, config, {
+      workers,
+      signal: controller.signal,
+      onProgress: (done, total, phase) => progress.update(done, total, phase),
+    });
+    progress.end();
+    process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : formatExtractResult(result));
+    return result.status === 'cancelled' ? 130 : 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+    db.close();
+  }
+}
+
 /** Build the renderer once if this checkout has never been built (browser mode serves the built page). */
 function ensureRendererBuilt(): string {
   const staticDir = path.join(PACKAGE_ROOT, 'out', 'renderer');
@@ -144,6 +192,7 @@ async function cmdServe(args: string[]): Promise<number> {
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   'demo-corpus': cmdDemoCorpus,
   index: cmdIndex,
+  features: cmdFeatures,
   serve: cmdServe,
 };
 

@@ -3,11 +3,19 @@
  * contract's methods as plain async functions. The Electron main process, browser mode, the CLI and the
  * tests all construct it the same way; only `host` differs.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_CONFIG, type Config } from '../../shared/config';
 import type { AppInfo, EventMessage, HostMode } from '../../shared/contract';
 import { EngineError } from '../../shared/errors';
 import { openDatabase, type Db } from './db/database';
 import { indexDataset, resolveDatasetRoot } from './dataset/indexer';
-import { datasetSummary, listClips, listDatasets } from './dataset/store';
+import { datasetSummary, getClip, getDataset, listClips, listDatasets } from './dataset/store';
+import { readFeatures, type StoredFeatures } from './extraction/cache';
+import { clipFeaturesView } from './extraction/clipView';
+import { createExtractPool, extractDataset, type ExtractPool } from './extraction/extractDataset';
+import { featureSpec } from './extraction/featureConfig';
+import { featureLayout } from './features';
 import { EventHub } from './events';
 import { JobManager } from './jobs/jobManager';
 import type { Handlers } from './rpc';
@@ -22,7 +30,14 @@ export interface EngineHost {
 export interface EngineOptions {
   dbPath: string;
   host: EngineHost;
+  /** The config whose features the Clip view shows (default: `configs/default.yaml`'s values). */
+  config?: Config;
+  /** Feature-extraction worker entry; the bundled app passes its built worker file. */
+  extractWorker?: URL;
 }
+
+/** Largest clip the player is sent (base64 over IPC/WebSocket). */
+const MAX_AUDIO_BYTES = 200 * 1024 * 1024;
 
 export interface Engine {
   readonly db: Db;
@@ -38,6 +53,23 @@ export function createEngine(options: EngineOptions): Engine {
   const events = new EventHub();
   const jobs = new JobManager(events.emit);
   const { host } = options;
+  const config = options.config ?? DEFAULT_CONFIG;
+  let pool: ExtractPool | null = null;
+  /** One pool per engine, made on first use: workers cost a start-up, extraction runs often. */
+  const extractPool = (): ExtractPool => (pool ??= createExtractPool(undefined, options.extractWorker));
+
+  async function clipFeatures(datasetId: number, clipId: number): Promise<{ features: StoredFeatures; names: string[] }> {
+    const { clip } = getClip(db, datasetId, clipId);
+    const spec = featureSpec(config);
+    const names = featureLayout(spec.dsp).names;
+    const cached = readFeatures(db, clip.id, spec.hash);
+    if (cached) return { features: cached, names };
+    // Not extracted yet for this config: just this clip, through the same workers and cache.
+    const result = await extractDataset(db, datasetId, config, { pool: extractPool(), clipIds: [clip.id] });
+    const fresh = readFeatures(db, clip.id, spec.hash);
+    if (fresh) return { features: fresh, names };
+    throw new EngineError('BAD_FILE', `${clip.path}: ${result.failed[0]?.reason ?? 'features could not be extracted'}`);
+  }
 
   const info: AppInfo = {
     version: APP_VERSION,
@@ -69,6 +101,36 @@ export function createEngine(options: EngineOptions): Engine {
     'dataset.summary': ({ datasetId }) => datasetSummary(db, datasetId),
     'dataset.clips': ({ datasetId }) => listClips(db, datasetId),
 
+    'clip.get': ({ datasetId, clipId }) => getClip(db, datasetId, clipId).clip,
+    'clip.audio': ({ datasetId, clipId }) => {
+      const { clip, root } = getClip(db, datasetId, clipId);
+      const file = path.join(root, clip.path);
+      let bytes: Buffer;
+      try {
+        const size = fs.statSync(file).size;
+        if (size > MAX_AUDIO_BYTES) throw new EngineError('BAD_FILE', `${clip.path}: ${size} bytes is too large to play here`);
+        bytes = fs.readFileSync(file);
+      } catch (err) {
+        if (err instanceof EngineError) throw err;
+        const code = (err as NodeJS.ErrnoException).code;
+        throw new EngineError(code === 'ENOENT' ? 'NOT_FOUND' : 'UNREADABLE', `${clip.path}: ${code === 'ENOENT' ? 'the file is gone (re-index the dataset)' : (err as Error).message}`);
+      }
+      return { mimeType: 'audio/wav', base64: bytes.toString('base64'), sizeBytes: bytes.byteLength };
+    },
+    'clip.features': async ({ datasetId, clipId }) => {
+      const { features, names } = await clipFeatures(datasetId, clipId);
+      const spec = featureSpec(config);
+      return clipFeaturesView(clipId, features, names, spec.audio, spec.dsp);
+    },
+    'features.startExtract': ({ datasetId }) => {
+      getDataset(db, datasetId);
+      const jobId = jobs.start('extract', `dataset ${datasetId}`, async (ctx) => {
+        const result = await extractDataset(db, datasetId, config, { signal: ctx.signal, onProgress: ctx.progress, pool: extractPool() });
+        return { result, cancelled: result.status === 'cancelled' };
+      });
+      return { jobId };
+    },
+
     'jobs.list': () => jobs.list(),
     'jobs.cancel': ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
   };
@@ -84,6 +146,7 @@ export function createEngine(options: EngineOptions): Engine {
       if (closed) return;
       closed = true;
       await jobs.shutdown();
+      await pool?.close();
       db.close();
     },
   };

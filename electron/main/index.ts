@@ -3,7 +3,7 @@
  * about Electron lives in electron/core and runs identically under plain Node.
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, session, shell, type IpcMainInvokeEvent } from 'electron';
 import { createEngine, type Engine } from '../core/engine';
 import { resolveDbPath } from '../core/paths';
@@ -76,7 +76,11 @@ if (!app.requestSingleInstanceLock()) {
     session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
     session.defaultSession.setPermissionCheckHandler(() => false);
 
-    engine = createEngine({ dbPath: resolveDbPath(undefined), host: { mode: 'electron', chooseFolder } });
+    engine = createEngine({
+      dbPath: resolveDbPath(undefined),
+      host: { mode: 'electron', chooseFolder },
+      extractWorker: pathToFileURL(path.join(here, 'extractWorker.js')),
+    });
     registerIpc(engine, isTrustedSender);
     mainWindow = createWindow();
     mainWindow.on('closed', () => {

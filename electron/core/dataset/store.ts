@@ -200,14 +200,19 @@ export function datasetSummary(db: Db, datasetId: number): DatasetSummary {
   };
 }
 
+const CLIP_SELECT = `SELECT id, rel_path AS path, modality, vocal_channel AS vocalChannel, emotion, intensity, statement,
+  repetition, actor, gender, duration_sec AS durationSec, sample_rate AS sampleRate, channels, bit_depth AS bitDepth,
+  size_bytes AS sizeBytes FROM clips`;
+
 export function listClips(db: Db, datasetId: number): Clip[] {
   getDataset(db, datasetId);
-  return db
-    .prepare(
-      `SELECT id, rel_path AS path, modality, vocal_channel AS vocalChannel, emotion, intensity, statement, repetition,
-         actor, gender, duration_sec AS durationSec, sample_rate AS sampleRate, channels, bit_depth AS bitDepth,
-         size_bytes AS sizeBytes
-       FROM clips WHERE dataset_id = ? AND status = 'ok' ORDER BY actor, rel_path`,
-    )
-    .all(datasetId) as Clip[];
+  return db.prepare(`${CLIP_SELECT} WHERE dataset_id = ? AND status = 'ok' ORDER BY actor, rel_path`).all(datasetId) as Clip[];
+}
+
+/** A usable clip of a dataset, with the dataset's root (the only folder its file may be read from). */
+export function getClip(db: Db, datasetId: number, clipId: number): { clip: Clip; root: string } {
+  const { root } = getDataset(db, datasetId);
+  const clip = db.prepare(`${CLIP_SELECT} WHERE dataset_id = ? AND id = ? AND status = 'ok'`).get(datasetId, clipId) as Clip | undefined;
+  if (!clip) throw new EngineError('NOT_FOUND', `Dataset ${datasetId} has no usable clip with id ${clipId}`);
+  return { clip, root };
 }

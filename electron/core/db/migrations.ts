@@ -38,4 +38,29 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX clips_by_dataset_status ON clips (dataset_id, status);
   `,
+  // 2: the features cache — one row per (clip, feature configuration), valid while the clip's file
+  // keeps the size and mtime it had when extracted. Float32 BLOBs: frames × dims, and 2 × dims stats.
+  `
+  CREATE TABLE feature_configs (
+    hash       TEXT PRIMARY KEY,
+    config     TEXT NOT NULL,
+    names      TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE clip_features (
+    clip_id     INTEGER NOT NULL REFERENCES clips(id) ON DELETE CASCADE,
+    config_hash TEXT NOT NULL REFERENCES feature_configs(hash) ON DELETE CASCADE,
+    size_bytes  INTEGER NOT NULL,
+    mtime_ms    REAL NOT NULL,
+    status      TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
+    error       TEXT,
+    frames      INTEGER,
+    dims        INTEGER,
+    sequence    BLOB,
+    stats       BLOB,
+    created_at  TEXT NOT NULL,
+    PRIMARY KEY (clip_id, config_hash)
+  );
+  `,
 ];
+

@@ -12,7 +12,7 @@ import type {
   JobResults,
   JobState,
 } from '../../../shared/contract';
-import { EngineError, toRpcError } from '../../../shared/errors';
+import { EngineError, toRpcError, type RpcError } from '../../../shared/errors';
 
 export interface JobContext {
   jobId: string;
@@ -53,7 +53,7 @@ export class JobManager {
         this.emit({ event: 'job.progress', payload: progress });
       },
     };
-    const finish = (status: JobEndStatus, extra: Partial<JobFinished>): JobFinished => {
+    const finish = (status: JobEndStatus, extra: { result?: JobResults[K]; error?: RpcError }): JobFinished => {
       const payload = { jobId, kind, status, ...extra } as JobFinished;
       this.running.delete(jobId);
       this.ended.set(jobId, payload);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, inject, it } from 'vitest';
 import type { IndexResult } from '../../../shared/dataset';
+import type { ExtractResult } from '../../../shared/features';
 import { EMOTIONS, parseRavdessName } from '../../../shared/ravdess';
 import { CLI, runCli } from '../../helpers/cli';
 import { tempDir } from '../../helpers/fixtureCorpus';
@@ -112,5 +113,30 @@ describe('emotion-studio index', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('expected 1 argument(s), got 0');
     expect(r.stderr).toContain('Usage:');
+  });
+});
+
+describe('emotion-studio features', () => {
+  it('extracts all 1440 clips of the demo corpus; a second run serves all 1440 from the cache in < 1 s', async () => {
+    const db = freshDb();
+    const first = await runCli(['features', corpus, '--json', '--db', db]);
+    expect(first.status, first.stderr).toBe(0);
+    const r = JSON.parse(first.stdout) as ExtractResult;
+    expect(r).toMatchObject({ status: 'finished', clips: 1440, extracted: 1440, cached: 0, failed: [] });
+    expect(r.clipsPerSecond).toBeGreaterThan(0);
+    expect(first.stderr).toContain('extracting features: 1440/1440');
+    const second = await runCli(['features', corpus, '--json', '--db', db]);
+    const again = JSON.parse(second.stdout) as ExtractResult;
+    expect(again).toMatchObject({ clips: 1440, extracted: 0, cached: 1440, failed: [] });
+    expect(again.seconds).toBeLessThan(1);
+  });
+
+  it('a bad --config names the file and the key', async () => {
+    const dir = tempDir('cli-cfg');
+    const cfg = path.join(dir, 'c.yaml');
+    fs.writeFileSync(cfg, 'features:\n  n_mfcc: many\n');
+    const r = await runCli(['features', corpus, '--config', cfg, '--db', freshDb()]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`emotion-studio features: ${cfg}: features.n_mfcc: got "many", expected a number\n`);
   });
 });
