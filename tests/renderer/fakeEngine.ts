@@ -13,6 +13,7 @@ import {
   type MethodOutput,
 } from '../../shared/contract';
 import type { Clip, DatasetInfo, DatasetSummary, IndexResult, RejectedFile } from '../../shared/dataset';
+import type { ClipAudio, ClipFeatures } from '../../shared/features';
 import type { RpcError, RpcResult } from '../../shared/errors';
 import {
   actorFolderName,
@@ -23,6 +24,7 @@ import {
   INTENSITIES,
   speechTakesPerActor,
 } from '../../shared/ravdess';
+import { pcm16Wav } from '../helpers/wavBytes';
 
 export const RAVDESS_ROOT = '/data/Audio_Speech_Actors_01-24';
 
@@ -117,8 +119,12 @@ export class FakeEngine implements Transport {
   readonly failures = new Map<MethodName, RpcError>();
   /** Run index jobs to completion (emitting every event) before `dataset.startIndex` answers. */
   finishBeforeAnswering = false;
+  /** Make calls of a method fail only for these clip ids (`clip.*` methods). */
+  readonly clipFailures = new Map<number, RpcError>();
 
   #listeners = new Set<(message: EventMessage) => void>();
+  /** Held methods: their calls wait here until `release`. */
+  #held = new Map<MethodName, Array<() => void>>();
   #nextJob = 1;
   #jobRoots = new Map<string, string>();
   #clock = Date.parse('2025-01-01T10:00:00Z');
@@ -155,6 +161,16 @@ export class FakeEngine implements Transport {
       return summarize(d.info.id, d.info.root, d.clips, d.rejected, d.missing);
     },
     'dataset.clips': (payload) => this.#dataset(payload).clips,
+    'clip.get': (payload) => this.#clip(payload),
+    'clip.audio': (payload): ClipAudio => {
+      const clip = this.#clip(payload);
+      const bytes = pcm16Wav(0.25, 8000);
+      return { mimeType: 'audio/wav', base64: Buffer.from(bytes).toString('base64'), sizeBytes: clip.sizeBytes };
+    },
+    'clip.features': (payload) => fakeFeatures(this.#clip(payload).id),
+    'features.startExtract': () => {
+      throw this.#error('UNSUPPORTED', 'The fake engine does not extract features');
+    },
     'jobs.list': () => this.jobs.map((j) => ({ ...j })),
     'jobs.cancel': (payload) => {
       const { jobId } = payload as { jobId: string };
@@ -167,6 +183,8 @@ export class FakeEngine implements Transport {
   async invoke(method: MethodName, payload: unknown): Promise<RpcResult<unknown>> {
     this.calls.push({ method, payload });
     await Promise.resolve();
+    const waiting = this.#held.get(method);
+    if (waiting) await new Promise<void>((resolve) => waiting.push(resolve));
     const failure = this.failures.get(method);
     if (failure) return { ok: false, error: failure };
     const parsed = METHODS[method].input.safeParse(payload);
@@ -189,6 +207,31 @@ export class FakeEngine implements Transport {
 
   get listenerCount(): number {
     return this.#listeners.size;
+  }
+
+  /** Hold every call of `method` until `release` lets it answer. */
+  hold(method: MethodName): void {
+    if (!this.#held.has(method)) this.#held.set(method, []);
+  }
+
+  /** Calls of `method` waiting to answer. */
+  heldCount(method: MethodName): number {
+    return this.#held.get(method)?.length ?? 0;
+  }
+
+  /** Let the `index`-th waiting call of `method` answer (the oldest by default). */
+  release(method: MethodName, index = 0): void {
+    const waiting = this.#held.get(method);
+    const resolve = waiting?.splice(index, 1)[0];
+    if (!resolve) throw new Error(`no held ${method} call #${index}`);
+    resolve();
+  }
+
+  /** Stop holding `method` and let every waiting call answer. */
+  releaseAll(method: MethodName): void {
+    const waiting = this.#held.get(method) ?? [];
+    this.#held.delete(method);
+    for (const resolve of waiting) resolve();
   }
 
   callsOf(method: MethodName): unknown[] {
@@ -287,6 +330,15 @@ export class FakeEngine implements Transport {
     return d;
   }
 
+  #clip(payload: unknown): Clip {
+    const { clipId } = payload as { datasetId: number; clipId: number };
+    const clip = this.#dataset(payload).clips.find((c) => c.id === clipId);
+    if (!clip) throw this.#error('NOT_FOUND', `No clip ${clipId}`);
+    const failure = this.clipFailures.get(clipId);
+    if (failure) throw failure;
+    return clip;
+  }
+
   #error(code: RpcError['code'], message: string): RpcError {
     return { code, message };
   }
@@ -295,6 +347,28 @@ export class FakeEngine implements Transport {
     this.#clock += 60_000;
     return new Date(this.#clock).toISOString();
   }
+}
+
+/**
+ * Deterministic features for a clip: 3 s at 22050 Hz, hop 512. The frame count depends on the clip id
+ * (100 + id % 50) so a test can tell whose features are shown.
+ */
+export function fakeFeatures(clipId: number, nMels = 64, nMfcc = 40): ClipFeatures {
+  const frames = 100 + (clipId % 50);
+  const logMel = Array.from({ length: nMels * frames }, (_, i) => -80 + 80 * (1 - Math.floor(i / frames) / nMels) * ((i % frames) / frames));
+  const mfcc = Array.from({ length: nMfcc * frames }, (_, i) => (Math.floor(i / frames) === 0 ? -300 : 20 * Math.sin(i / 7)));
+  return {
+    clipId,
+    sampleRate: 22050,
+    hopLength: 512,
+    offsetSec: 0.5,
+    durationSec: 3,
+    frames,
+    logMel: { rows: nMels, cols: frames, data: logMel },
+    mfcc: { rows: nMfcc, cols: frames, data: mfcc },
+    rms: Array.from({ length: frames }, (_, i) => 0.1 * Math.abs(Math.sin(i / 10))),
+    centroidHz: Array.from({ length: frames }, (_, i) => 1500 + 500 * Math.sin(i / 12)),
+  };
 }
 
 function isRpcErrorObject(value: unknown): value is RpcError {

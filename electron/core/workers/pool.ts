@@ -23,6 +23,13 @@ interface Slot<Req, Res> {
 
 const BOOTSTRAP = new URL('./bootstrap.mjs', import.meta.url);
 
+/** Start a worker on `entry`; a TypeScript source entry is started through the tsx bootstrap. */
+export function spawnWorker(entry: URL, workerData: Record<string, unknown> = {}): Worker {
+  return entry.pathname.endsWith('.ts')
+    ? new Worker(BOOTSTRAP, { workerData: { ...workerData, __entry: entry.href } })
+    : new Worker(entry, { workerData });
+}
+
 export function defaultPoolSize(): number {
   return Math.max(1, os.availableParallelism());
 }
@@ -42,10 +49,7 @@ export class WorkerPool<Req, Res> {
   }
 
   private spawn(): Slot<Req, Res> {
-    const isSource = this.entry.pathname.endsWith('.ts');
-    const worker = isSource
-      ? new Worker(BOOTSTRAP, { workerData: { __entry: this.entry.href } })
-      : new Worker(this.entry);
+    const worker = spawnWorker(this.entry);
     const slot: Slot<Req, Res> = { worker, task: null };
     worker.on('message', (reply: TaskReply<Res>) => {
       const task = slot.task;

@@ -31,3 +31,24 @@ export function fileName(path: string): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+/** A player clock: `0:03.25` (minutes, seconds to hundredths). */
+export function formatClock(seconds: number): string {
+  const safe = Number.isFinite(seconds) && seconds > 0 ? seconds : 0;
+  const hundredths = Math.floor(safe * 100 + 1e-6);
+  const m = Math.floor(hundredths / 6000);
+  const s = (hundredths % 6000) / 100;
+  return `${m}:${s.toFixed(2).padStart(5, '0')}`;
+}
+
+/** `512 B`, `12.3 KB`, `4.56 MB` (decimal units, as file managers show them). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(1)} KB`;
+  return `${(bytes / 1_000_000).toFixed(2)} MB`;
+}
+
+/** `440 Hz`, `2.35 kHz`. */
+export function formatHz(hz: number): string {
+  return hz < 1000 ? `${Math.round(hz)} Hz` : `${(hz / 1000).toFixed(2)} kHz`;
+}

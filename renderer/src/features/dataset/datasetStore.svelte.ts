@@ -35,6 +35,8 @@ export interface FinishedIndex {
 }
 
 type JobEvent = { type: 'progress'; payload: JobProgress } | { type: 'finished'; payload: JobFinished };
+/** `job.finished` of an index job: its `result` is an `IndexResult`. */
+type IndexFinished = Extract<JobFinished, { kind: 'index' }>;
 
 export class DatasetStore {
   readonly #client: Client;
@@ -245,12 +247,12 @@ export class DatasetStore {
     }
     if (event.type === 'progress') {
       this.job = { ...job, progress: event.payload };
-    } else {
+    } else if (event.payload.kind === 'index') {
       void this.#finish(job, event.payload);
     }
   }
 
-  async #finish(job: ActiveJob, finished: JobFinished): Promise<void> {
+  async #finish(job: ActiveJob, finished: IndexFinished): Promise<void> {
     this.job = null;
     this.cancelling = false;
     this.lastIndex = {

@@ -1,0 +1,228 @@
+/**
+ * State of the Clip view: which clip is open, what the engine sent for it (the indexed row, the WAV
+ * bytes, the features), the player's state as the waveform reports it, live analysis values, and
+ * user-visible errors. The three loads run in parallel and each part shows as soon as it arrives;
+ * a response for a clip that is no longer the open one is dropped.
+ */
+import type { Client } from '../../../../shared/client';
+import type { Clip } from '../../../../shared/dataset';
+import type { ClipFeatures } from '../../../../shared/features';
+import { toViewError, type ViewError } from '../../lib/api/errors';
+import { clipAudioBlob } from '../../lib/audio/base64';
+import { fileName } from '../../lib/format';
+import type { LiveValues } from './liveValues';
+
+export interface ClipRef {
+  datasetId: number;
+  clipId: number;
+}
+
+export interface TimeSpan {
+  start: number;
+  end: number;
+}
+
+type Part = 'clip' | 'audio' | 'features';
+
+/** Zoom is a factor of "the whole clip fits the width". */
+export const MIN_ZOOM = 1;
+export const MAX_ZOOM = 20;
+export const ZOOM_STEP = 1.5;
+
+export function clampZoom(zoom: number): number {
+  if (!Number.isFinite(zoom)) return MIN_ZOOM;
+  return Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, zoom));
+}
+
+/** The analysed window within a recording of `durationSec` (the engine pads past the end with silence). */
+export function analysedSpan(features: Pick<ClipFeatures, 'offsetSec' | 'durationSec'>, durationSec: number | null): TimeSpan {
+  const start = Math.max(0, features.offsetSec);
+  const end = start + Math.max(0, features.durationSec);
+  return durationSec !== null && durationSec > 0 ? { start: Math.min(start, durationSec), end: Math.min(end, durationSec) } : { start, end };
+}
+
+export class ClipStore {
+  readonly #client: Client;
+
+  ref = $state.raw<ClipRef | null>(null);
+  clip = $state.raw<Clip | null>(null);
+  /** The clip's WAV file, for the player. */
+  audio = $state.raw<Blob | null>(null);
+  features = $state.raw<ClipFeatures | null>(null);
+
+  loadingClip = $state(false);
+  loadingAudio = $state(false);
+  loadingFeatures = $state(false);
+  clipError = $state.raw<ViewError | null>(null);
+  audioError = $state.raw<ViewError | null>(null);
+  featuresError = $state.raw<ViewError | null>(null);
+
+  /** Player state, as the waveform reports it. */
+  ready = $state(false);
+  playing = $state(false);
+  currentTime = $state(0);
+  duration = $state(0);
+  zoom = $state(MIN_ZOOM);
+  playerError = $state<string | null>(null);
+
+  live = $state.raw<LiveValues | null>(null);
+  liveError = $state<string | null>(null);
+
+  readonly title = $derived(this.clip ? fileName(this.clip.path) : null);
+  /** Seconds of the recording the features were computed from. */
+  readonly analysedWindow = $derived(
+    this.features ? analysedSpan(this.features, this.duration > 0 ? this.duration : (this.clip?.durationSec ?? null)) : null,
+  );
+
+  #tokens: Record<Part, number> = { clip: 0, audio: 0, features: 0 };
+
+  constructor(client: Client) {
+    this.#client = client;
+  }
+
+  /** Open a clip (reopening the open one keeps it as it is, unless something failed to load). */
+  async open(datasetId: number, clipId: number): Promise<void> {
+    const same = this.ref?.datasetId === datasetId && this.ref.clipId === clipId;
+    if (same && !this.clipError && !this.audioError && !this.featuresError) return;
+    const ref = { datasetId, clipId };
+    this.ref = ref;
+    this.clip = null;
+    this.audio = null;
+    this.features = null;
+    this.clipError = null;
+    this.audioError = null;
+    this.featuresError = null;
+    this.#resetPlayer();
+    await Promise.all([this.#loadClip(ref), this.#loadAudio(ref), this.#loadFeatures(ref)]);
+  }
+
+  /** Load again whatever failed for the open clip. */
+  async retry(): Promise<void> {
+    const ref = this.ref;
+    if (!ref) return;
+    const tasks: Array<Promise<void>> = [];
+    if (this.clipError) tasks.push(this.#loadClip(ref));
+    if (this.audioError || this.playerError) {
+      this.#resetPlayer();
+      tasks.push(this.#loadAudio(ref));
+    }
+    if (this.featuresError) tasks.push(this.#loadFeatures(ref));
+    await Promise.all(tasks);
+  }
+
+  close(): void {
+    for (const part of Object.keys(this.#tokens) as Part[]) this.#tokens[part]++;
+    this.ref = null;
+    this.clip = null;
+    this.audio = null;
+    this.features = null;
+    this.clipError = null;
+    this.audioError = null;
+    this.featuresError = null;
+    this.loadingClip = false;
+    this.loadingAudio = false;
+    this.loadingFeatures = false;
+    this.#resetPlayer();
+  }
+
+  // --- Player reports (from the Waveform component) ---
+
+  playerReady(duration: number): void {
+    this.ready = true;
+    this.duration = duration;
+    this.playerError = null;
+  }
+
+  playerTime(seconds: number): void {
+    this.currentTime = seconds;
+  }
+
+  playerPlaying(playing: boolean): void {
+    this.playing = playing;
+  }
+
+  playerFailed(message: string): void {
+    this.playerError = message;
+    this.playing = false;
+  }
+
+  /** The player went away (view closed or clip changed): nothing plays, and a new one starts at 0. */
+  playerGone(): void {
+    this.ready = false;
+    this.playing = false;
+    this.currentTime = 0;
+  }
+
+  setZoom(zoom: number): void {
+    this.zoom = clampZoom(zoom);
+  }
+
+  zoomIn(): void {
+    this.setZoom(this.zoom * ZOOM_STEP);
+  }
+
+  zoomOut(): void {
+    this.setZoom(this.zoom / ZOOM_STEP);
+  }
+
+  setLive(values: LiveValues): void {
+    this.live = values;
+  }
+
+  setLiveError(message: string): void {
+    this.liveError = message;
+  }
+
+  #resetPlayer(): void {
+    this.ready = false;
+    this.playing = false;
+    this.currentTime = 0;
+    this.duration = 0;
+    this.playerError = null;
+    this.live = null;
+    this.liveError = null;
+  }
+
+  async #loadClip(ref: ClipRef): Promise<void> {
+    const token = ++this.#tokens.clip;
+    this.loadingClip = true;
+    this.clipError = null;
+    try {
+      const clip = await this.#client.call('clip.get', ref);
+      if (token === this.#tokens.clip) this.clip = clip;
+    } catch (err) {
+      if (token === this.#tokens.clip) this.clipError = toViewError(err);
+    } finally {
+      if (token === this.#tokens.clip) this.loadingClip = false;
+    }
+  }
+
+  async #loadAudio(ref: ClipRef): Promise<void> {
+    const token = ++this.#tokens.audio;
+    this.loadingAudio = true;
+    this.audioError = null;
+    this.audio = null;
+    try {
+      const audio = await this.#client.call('clip.audio', ref);
+      if (token === this.#tokens.audio) this.audio = clipAudioBlob(audio);
+    } catch (err) {
+      if (token === this.#tokens.audio) this.audioError = toViewError(err);
+    } finally {
+      if (token === this.#tokens.audio) this.loadingAudio = false;
+    }
+  }
+
+  async #loadFeatures(ref: ClipRef): Promise<void> {
+    const token = ++this.#tokens.features;
+    this.loadingFeatures = true;
+    this.featuresError = null;
+    try {
+      const features = await this.#client.call('clip.features', ref);
+      if (token === this.#tokens.features) this.features = features;
+    } catch (err) {
+      if (token === this.#tokens.features) this.featuresError = toViewError(err);
+    } finally {
+      if (token === this.#tokens.features) this.loadingFeatures = false;
+    }
+  }
+}
