@@ -1,0 +1,69 @@
+/**
+ * `lstm`: a recurrent network over the frame sequence (MFCCs and log-mel bands per frame).
+ *
+ * sequence [frames, channels] → average-pool time by `timePool` → LSTM (last state)
+ *   → Dense(hidden_layers[0]) block → softmax.
+ *
+ * Why pool time first: tfjs runs an LSTM one step at a time in JavaScript (~100 small kernels per step
+ * forwards and backwards), so the step count, not the arithmetic, sets the cost. Averaging 4 frames
+ * (≈ 93 ms, still shorter than a syllable) turns 130 frames into 32 steps and a 1440-clip epoch on
+ * wasm from ~21 s (no pooling; ~9 s pooling by 2) into ~4.5 s, and the shorter sequence is also
+ * easier for the LSTM to carry information across.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { apply, checkSpec, headBlock, l2Regularizer, ModelSpecError, seedSequence, softmaxOutput } from './layers';
+import type { ModelBuildSpec, ModelDefinition } from './types';
+
+export interface LstmOptions {
+  /** Frames averaged into one LSTM step (1 = no pooling). */
+  timePool: number;
+  /** LSTM units (per direction when bidirectional). */
+  units: number;
+  /** Also read the sequence backwards and concatenate both final states (≈ 1.5× the epoch time). */
+  bidirectional: boolean;
+}
+
+export const LSTM_DEFAULTS: Readonly<LstmOptions> = Object.freeze({ timePool: 4, units: 128, bidirectional: false });
+
+export function buildLstm(spec: ModelBuildSpec, options: Partial<LstmOptions> = {}): tf.LayersModel {
+  const [frames, channels] = checkSpec('lstm', spec, 2, '[frames, channels]') as [number, number];
+  const o: LstmOptions = { ...LSTM_DEFAULTS, ...options };
+  if (!Number.isInteger(o.timePool) || o.timePool < 1) throw new ModelSpecError(`lstm: timePool must be a positive integer, got ${String(o.timePool)}`);
+  if (!Number.isInteger(o.units) || o.units < 1) throw new ModelSpecError(`lstm: units must be a positive integer, got ${String(o.units)}`);
+  if (typeof o.bidirectional !== 'boolean') throw new ModelSpecError(`lstm: bidirectional must be true or false, got ${String(o.bidirectional)}`);
+  if (frames < o.timePool) throw new ModelSpecError(`lstm: timePool ${o.timePool} needs at least ${o.timePool} frames, got ${frames}`);
+  const nextSeed = seedSequence(spec.seed);
+
+  const input = tf.input({ name: 'sequence', shape: [frames, channels] });
+  let x: tf.SymbolicTensor = input;
+  if (o.timePool > 1) x = apply(tf.layers.averagePooling1d({ name: 'time_pool', poolSize: o.timePool }), x);
+  const lstm = tf.layers.lstm({
+    name: 'lstm',
+    units: o.units,
+    // Keras's default since TF 2; tfjs still defaults to hardSigmoid, which costs more kernels per step.
+    recurrentActivation: 'sigmoid',
+    kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
+    // Orthogonal recurrent weights keep the state's scale across steps (tfjs warns it is "slow": ~0.5 s once).
+    recurrentInitializer: tf.initializers.orthogonal({ seed: nextSeed(), gain: 1 }),
+    kernelRegularizer: l2Regularizer(spec.config.l2),
+    returnSequences: false,
+  });
+  // tfjs clones the layer config for the backward direction, seeds included: both directions start
+  // from the same weights and diverge because they read the sequence in opposite orders.
+  x = apply(o.bidirectional ? tf.layers.bidirectional({ name: 'bilstm', layer: lstm, mergeMode: 'concat' }) : lstm, x);
+  x = headBlock(x, spec, nextSeed());
+  const output = softmaxOutput(x, spec.nClasses, nextSeed());
+  return tf.model({ name: 'lstm', inputs: input, outputs: output });
+}
+
+export const LSTM_MODEL: ModelDefinition = {
+  name: 'lstm',
+  input: 'sequence',
+  sequenceGroups: ['mfcc', 'logmel'],
+  build: (spec) => buildLstm(spec),
+  describe: () =>
+    `LSTM over each clip’s MFCCs and log-mel bands: frames averaged in groups of ${LSTM_DEFAULTS.timePool}, one ` +
+    `${LSTM_DEFAULTS.bidirectional ? 'bidirectional ' : ''}LSTM of ${LSTM_DEFAULTS.units} units whose final state feeds one Dense ` +
+    'layer of model.hidden_layers[0] units with batch normalisation (training.batch_norm), ReLU and dropout ' +
+    'model.dropout_rates[0]; L2 weight decay (training.l2) on the input kernels; softmax.',
+};

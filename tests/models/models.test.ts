@@ -1,0 +1,272 @@
+/**
+ * The three architectures through the registry, at RAVDESS shapes: DNN on the 402-value stats vector,
+ * CNN and LSTM on 130 frames × 104 channels (64 log-mel + 40 MFCC). Runs on the backend `auto` picks
+ * (wasm here), so the CNN also proves the wasm conv-gradient kernels work inside real layers.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend, tf } from '../../electron/core/training/backend';
+import { buildCnn, CNN_DEFAULTS } from '../../models/cnn';
+import { buildLstm, LSTM_DEFAULTS } from '../../models/lstm';
+import {
+  buildModel,
+  compileForTraining,
+  getLearningRate,
+  getModelDefinition,
+  MODEL_REGISTRY,
+  modelSpecFromConfig,
+  setLearningRate,
+  type ModelBuildSpec,
+  type ModelName,
+} from '../../models/registry';
+import { DEFAULT_CONFIG, parseConfig, type Config } from '../../shared/config';
+
+const STATS_SHAPE = [402];
+const SEQUENCE_SHAPE = [130, 104];
+const NAMES = Object.keys(MODEL_REGISTRY) as ModelName[];
+
+function shapeFor(name: ModelName): number[] {
+  return MODEL_REGISTRY[name].input === 'stats' ? STATS_SHAPE : SEQUENCE_SHAPE;
+}
+
+function spec(name: ModelName, overrides: Partial<ModelBuildSpec> = {}, config: Config = DEFAULT_CONFIG): ModelBuildSpec {
+  return { ...modelSpecFromConfig(config, shapeFor(name), 8), ...overrides };
+}
+
+function configWith(model: object, training: object = {}): Config {
+  const parsed = parseConfig({ model, training });
+  if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
+  return parsed.config;
+}
+
+/** All weights (trainable and batch-norm statistics) as one flat array. */
+function flatWeights(model: tf.LayersModel): Float32Array {
+  const parts = model.getWeights().map((w) => w.dataSync());
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+/**
+ * `n` examples of `classes` classes that differ in the mean of a class-specific block of inputs (for
+ * sequences: a block of channels in the second half of the clip), under unit noise.
+ */
+function separable(shape: number[], n: number, classes: number, seed: number): { x: tf.Tensor; y: tf.Tensor; labels: number[] } {
+  const labels = Array.from({ length: n }, (_, i) => i % classes);
+  return tf.tidy(() => {
+    const noise = tf.randomNormal([n, ...shape], 0, 1, 'float32', seed);
+    const dims = shape[shape.length - 1] as number;
+    const block = Math.floor(dims / classes);
+    const signal = tf.buffer([n, ...shape], 'float32');
+    const frames = shape.length === 2 ? (shape[0] as number) : 1;
+    labels.forEach((label, i) => {
+      for (let t = Math.floor(frames / 2); t < frames; t++) {
+        for (let d = label * block; d < (label + 1) * block; d++) {
+          if (shape.length === 2) signal.set(1.5, i, t, d);
+          else signal.set(1.5, i, d);
+        }
+      }
+    });
+    return { x: tf.add(noise, signal.toTensor()), y: tf.oneHot(tf.tensor1d(labels, 'int32'), classes), labels };
+  });
+}
+
+beforeAll(async () => {
+  await selectBackend();
+});
+
+describe('registry', () => {
+  it('names each architecture as the config does, with its input kind', () => {
+    expect(NAMES.sort()).toEqual(['advanced_dnn', 'cnn', 'lstm']);
+    expect(MODEL_REGISTRY.advanced_dnn.input).toBe('stats');
+    expect(MODEL_REGISTRY.cnn.input).toBe('sequence');
+    expect(MODEL_REGISTRY.lstm.sequenceGroups).toEqual(['mfcc', 'logmel']);
+    for (const name of NAMES) {
+      expect(MODEL_REGISTRY[name].name).toBe(name);
+      expect(MODEL_REGISTRY[name].describe()).toMatch(/softmax/);
+    }
+    expect(() => getModelDefinition('transformer' as ModelName)).toThrow(/Unknown model "transformer" \(known: advanced_dnn, cnn, lstm\)/);
+  });
+
+  it('modelSpecFromConfig takes the model section, training.l2, training.batch_norm and training.seed', () => {
+    const config = configWith({ name: 'cnn', hidden_layers: [64], dropout_rates: [0.1] }, { l2: 0.01, batch_norm: false, seed: 7 });
+    expect(modelSpecFromConfig(config, [130, 104], 6)).toEqual({
+      inputShape: [130, 104],
+      nClasses: 6,
+      config: { name: 'cnn', hidden_layers: [64], dropout_rates: [0.1], l2: 0.01, batchNorm: false },
+      seed: 7,
+    });
+  });
+
+  it('rejects invalid specs with a message naming the field', () => {
+    expect(() => buildModel('advanced_dnn', spec('advanced_dnn', { inputShape: [130, 104] }))).toThrow(/advanced_dnn: inputShape must be \[2 × feature dims\]/);
+    expect(() => buildModel('cnn', spec('cnn', { inputShape: [402] }))).toThrow(/cnn: inputShape must be \[frames, channels\]/);
+    expect(() => buildModel('lstm', spec('lstm', { nClasses: 1 }))).toThrow(/nClasses must be an integer ≥ 2/);
+    expect(() => buildModel('advanced_dnn', spec('advanced_dnn', { seed: -1 }))).toThrow(/seed must be an integer ≥ 0/);
+    const base = spec('advanced_dnn', {}, configWith({ hidden_layers: [64, 32], dropout_rates: [0.2, 0.1] }));
+    expect(() => buildModel('advanced_dnn', { ...base, config: { ...base.config, dropout_rates: [0.5] } })).toThrow(/dropout_rates needs one rate per hidden layer \(2\) or none, got 1/);
+    expect(() => buildModel('advanced_dnn', { ...base, config: { ...base.config, hidden_layers: [] } })).toThrow(/hidden_layers must be a non-empty list/);
+    expect(() => buildModel('advanced_dnn', { ...base, config: { ...base.config, l2: -1 } })).toThrow(/training\.l2 must be a number ≥ 0/);
+    expect(() => buildModel('cnn', spec('cnn', { inputShape: [7, 104] }))).toThrow(/3 pooling blocks need at least 8 frames, got 7/);
+    expect(() => buildLstm(spec('lstm', { inputShape: [3, 104] }))).toThrow(/timePool 4 needs at least 4 frames/);
+  });
+});
+
+/** Expected parameter counts (trainable + batch-norm moving statistics) for the default config. */
+function expectedParams(name: ModelName, nClasses: number): number {
+  const [h0, ...rest] = DEFAULT_CONFIG.model.hidden_layers as [number, ...number[]];
+  // Dense without bias (batch norm's beta replaces it) + 4 batch-norm vectors.
+  const denseBn = (inputs: number, units: number): number => inputs * units + 4 * units;
+  const softmax = (inputs: number): number => inputs * nClasses + nClasses;
+  if (name === 'advanced_dnn') {
+    let total = denseBn(402, h0);
+    let width = h0;
+    for (const units of rest) {
+      total += denseBn(width, units);
+      width = units;
+    }
+    return total + softmax(width);
+  }
+  if (name === 'cnn') {
+    let total = 0;
+    let channels = 104;
+    for (const filters of CNN_DEFAULTS.filters) {
+      total += CNN_DEFAULTS.kernelSize * channels * filters + 4 * filters;
+      channels = filters;
+    }
+    return total + denseBn(channels, h0) + softmax(h0);
+  }
+  const u = LSTM_DEFAULTS.units;
+  return 4 * (104 * u + u * u + u) + denseBn(u, h0) + softmax(h0);
+}
+
+describe.each(NAMES)('%s', (name) => {
+  it('builds at RAVDESS shapes; outputs [batch, nClasses] probability rows', () => {
+    const model = buildModel(name, spec(name));
+    const params = model.countParams();
+    console.log(`${name}: ${params} parameters for input [${shapeFor(name).join(', ')}], 8 classes`);
+    expect(params).toBe(expectedParams(name, 8));
+    expect(model.name).toBe(name);
+    expect(model.inputs[0]?.shape).toEqual([null, ...shapeFor(name)]);
+    const probabilities = tf.tidy(() => (model.predict(tf.randomNormal([5, ...shapeFor(name)], 0, 1, 'float32', 3)) as tf.Tensor).arraySync() as number[][]);
+    expect(probabilities).toHaveLength(5);
+    for (const row of probabilities) {
+      expect(row).toHaveLength(8);
+      expect(row.every((p) => p > 0 && p < 1)).toBe(true);
+      expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    }
+    model.dispose();
+  });
+
+  it('the same seed builds identical initial weights; another seed does not', () => {
+    const a = buildModel(name, spec(name, { seed: 11 }));
+    const b = buildModel(name, spec(name, { seed: 11 }));
+    const c = buildModel(name, spec(name, { seed: 12 }));
+    const [wa, wb, wc] = [flatWeights(a), flatWeights(b), flatWeights(c)];
+    expect(wb).toEqual(wa);
+    expect(wc.length).toBe(wa.length);
+    // Everything but the deterministic parts (zero biases, batch-norm 0/1 vectors) differs.
+    const differing = wa.reduce((n, v, i) => n + (v !== wc[i] ? 1 : 0), 0);
+    expect(differing / wa.length).toBeGreaterThan(0.9);
+    // Equally-shaped layers within one model do not start from the same matrix.
+    const kernels = a.getWeights().filter((w) => w.shape.length >= 2).map((w) => w.dataSync());
+    for (let i = 1; i < kernels.length; i++) expect(kernels[i]?.slice(0, 8)).not.toEqual(kernels[i - 1]?.slice(0, 8));
+    [a, b, c].forEach((m) => m.dispose());
+  });
+
+  it('training loss falls over 2 epochs on a small separable set (3 classes, 90 examples)', async () => {
+    const model = buildModel(name, { ...spec(name), nClasses: 3 });
+    compileForTraining(model, 3e-3);
+    const { x, y } = separable(shapeFor(name), 90, 3, 5);
+    const started = performance.now();
+    const history = await model.fit(x, y, { epochs: 2, batchSize: 32, shuffle: true, verbose: 0 });
+    const loss = history.history.loss as number[];
+    console.log(`${name}: loss ${loss.map((l) => l.toFixed(3)).join(' → ')} in ${Math.round(performance.now() - started)} ms`);
+    expect(loss).toHaveLength(2);
+    expect(loss.every(Number.isFinite)).toBe(true);
+    expect(loss[1] as number).toBeLessThan(loss[0] as number);
+    expect(history.history.acc).toHaveLength(2);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+});
+
+describe('config switches', () => {
+  it('batch_norm false: no BatchNormalization layers, Dense/Conv keep their bias and fuse the ReLU', () => {
+    const config = configWith({ hidden_layers: [32, 16], dropout_rates: [0.2, 0.1] }, { batch_norm: false });
+    for (const name of NAMES) {
+      const model = buildModel(name, { ...spec(name, {}, config) });
+      const classes = model.layers.map((l) => l.getClassName());
+      expect(classes).not.toContain('BatchNormalization');
+      const dense = model.getLayer('dense_' + (name === 'advanced_dnn' ? '1' : 'head')).getConfig();
+      expect(dense.useBias).toBe(true);
+      expect(dense.activation).toBe('relu');
+      model.dispose();
+    }
+  });
+
+  it('an empty dropout_rates list means no dropout in the DNN and the heads', () => {
+    const config = configWith({ hidden_layers: [32, 16], dropout_rates: [] });
+    expect(buildModel('advanced_dnn', spec('advanced_dnn', {}, config)).layers.map((l) => l.getClassName())).not.toContain('Dropout');
+    const cnnLayers = buildModel('cnn', spec('cnn', {}, config)).layers.map((l) => l.name);
+    expect(cnnLayers.filter((n) => n.startsWith('dropout_'))).toEqual([]);
+    expect(cnnLayers.filter((n) => n.startsWith('conv_dropout_'))).toHaveLength(CNN_DEFAULTS.filters.length);
+  });
+
+  it('the DNN follows hidden_layers, dropout_rates and l2', () => {
+    const config = configWith({ hidden_layers: [40, 20, 10], dropout_rates: [0.5, 0, 0.25] }, { l2: 0.02 });
+    const model = buildModel('advanced_dnn', spec('advanced_dnn', {}, config));
+    expect(model.layers.map((l) => l.name)).toEqual([
+      'stats',
+      'dense_1', 'bn_1', 'relu_1', 'dropout_1',
+      'dense_2', 'bn_2', 'relu_2',
+      'dense_3', 'bn_3', 'relu_3', 'dropout_3',
+      'emotion',
+    ]);
+    expect(model.getLayer('dropout_1').getConfig().rate).toBe(0.5);
+    expect((model.getLayer('dense_2').getConfig().kernelRegularizer as { config: { l2: number } }).config.l2).toBeCloseTo(0.02);
+    expect(model.getLayer('emotion').getConfig().kernelRegularizer).toBeNull();
+    const noL2 = buildModel('advanced_dnn', spec('advanced_dnn', {}, configWith({ hidden_layers: [8], dropout_rates: [] }, { l2: 0 })));
+    expect(noL2.getLayer('dense_1').getConfig().kernelRegularizer).toBeNull();
+  });
+
+  it('options: a bidirectional LSTM and other CNN widths still build and predict', () => {
+    const lstm = buildLstm(spec('lstm'), { bidirectional: true, units: 16, timePool: 2 });
+    expect(lstm.getLayer('bilstm').outputShape).toEqual([null, 32]);
+    const cnn = buildCnn(spec('cnn'), { filters: [8, 8], kernelSize: 3 });
+    for (const model of [lstm, cnn]) {
+      const out = tf.tidy(() => (model.predict(tf.zeros([2, 130, 104])) as tf.Tensor).shape);
+      expect(out).toEqual([2, 8]);
+      model.dispose();
+    }
+  });
+});
+
+describe('compileForTraining', () => {
+  it('compiles with Adam at the given rate; the rate can be changed in place', async () => {
+    const model = buildModel('advanced_dnn', spec('advanced_dnn', {}, configWith({ hidden_layers: [8], dropout_rates: [] })));
+    expect(() => getLearningRate(model)).toThrow(/compileForTraining first/);
+    compileForTraining(model, 0.01);
+    expect(model.optimizer.getClassName()).toBe('Adam');
+    expect(getLearningRate(model)).toBe(0.01);
+    setLearningRate(model, 0.005);
+    expect(getLearningRate(model)).toBe(0.005);
+    expect(() => setLearningRate(model, 0)).toThrow(/positive number/);
+    expect(() => compileForTraining(model, Number.NaN)).toThrow(/positive number/);
+    // A vanishing rate freezes the weights: the optimizer reads the new value at each step.
+    setLearningRate(model, 1e-30);
+    const before = flatWeights(model);
+    const x = tf.randomNormal([4, 402]);
+    const y = tf.oneHot(tf.tensor1d([0, 1, 2, 3], 'int32'), 8);
+    await model.trainOnBatch(x, y);
+    const after = flatWeights(model);
+    // Batch-norm moving statistics move regardless; trainable kernels must not.
+    const kernel = model.getLayer('dense_1').getWeights()[0]?.dataSync();
+    expect(kernel).toEqual(before.slice(0, kernel?.length));
+    expect(after.length).toBe(before.length);
+    tf.dispose([x, y]);
+  });
+});
