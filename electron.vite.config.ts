@@ -6,9 +6,13 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      // The feature-extraction worker is its own entry: worker threads load it by file.
+      // The extraction and training workers are entries of their own: worker threads load them by file.
       rollupOptions: {
-        input: { index: resolve('electron/main/index.ts'), extractWorker: resolve('electron/core/extraction/worker.ts') },
+        input: {
+          index: resolve('electron/main/index.ts'),
+          extractWorker: resolve('electron/core/extraction/worker.ts'),
+          trainWorker: resolve('electron/core/training/trainWorker.ts'),
+        },
         output: { entryFileNames: '[name].js' },
       },
     },

@@ -4,12 +4,16 @@
  *
  *   index     cold index of the 1440-clip demo corpus into a fresh DB, and an unchanged re-index
  *   features  cold feature extraction of the corpus (worker pool), per-clip split, cached re-run, peak RSS
+ *   train     seconds per epoch of each model (advanced_dnn, cnn, lstm) on the corpus, backend, peak RSS
+ *   accuracy  the default config trained with the actor split and with the stratified split, side by side
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../electron/core/db/database';
-import { DEFAULT_CONFIG } from '../shared/config';
+import { DEFAULT_CONFIG, parseConfig, type Config, type ConfigInput } from '../shared/config';
+import { createExtractPool } from '../electron/core/extraction/extractDataset';
+import { runExperiment } from '../electron/core/training/runExperiment';
 import { indexDataset } from '../electron/core/dataset/indexer';
 import { extractDataset } from '../electron/core/extraction/extractDataset';
 import { ensureDemoCorpus } from './corpusCache';
@@ -69,7 +73,84 @@ async function benchFeatures(): Promise<void> {
   }
 }
 
-const BENCHES: Record<string, () => Promise<void>> = { index: benchIndex, features: benchFeatures };
+function config(input: ConfigInput): Config {
+  const r = parseConfig(input);
+  if (!r.ok) throw new Error(r.errors.join('; '));
+  return r.config;
+}
+
+/** A fresh DB with the corpus indexed and extracted, for training benchmarks. */
+async function preparedCorpus() {
+  const corpus = ensureDemoCorpus(24, 1);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'es-bench-'));
+  const db = openDatabase(path.join(dir, 'bench.sqlite'));
+  const { datasetId } = await indexDataset(db, corpus);
+  const pool = createExtractPool();
+  await extractDataset(db, datasetId, DEFAULT_CONFIG, { pool });
+  return {
+    db,
+    datasetId,
+    pool,
+    artifactsRoot: path.join(dir, 'experiments'),
+    async close() {
+      await pool.close();
+      db.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function benchTrain(): Promise<void> {
+  const p = await preparedCorpus();
+  try {
+    console.log(`train benchmark — 1440-clip corpus, default split (held-out actors), batch 32, ${os.availableParallelism()} cores, Node ${process.version}`);
+    for (const name of ['advanced_dnn', 'cnn', 'lstm'] as const) {
+      const epochs = name === 'advanced_dnn' ? 6 : 3;
+      const model = name === 'advanced_dnn' ? {} : { name, hidden_layers: [128], dropout_rates: [0.3] };
+      const r = await runExperiment({
+        db: p.db,
+        datasetId: p.datasetId,
+        config: config({ model, training: { epochs, early_stopping: { patience: 100 } } }),
+        name: `bench ${name}`,
+        artifactsRoot: p.artifactsRoot,
+        extract: { pool: p.pool },
+      });
+      const history = (await import('../electron/core/experiments/store')).getExperiment(p.db, r.experimentId).history[0] ?? [];
+      // The first epoch includes one-off kernel compilation and graph tracing: report it apart.
+      const rest = history.slice(1).map((h) => h.seconds);
+      const mean = rest.reduce((a, b) => a + b, 0) / Math.max(1, rest.length);
+      console.log(
+        `  ${name.padEnd(13)} ${mean.toFixed(2)} s/epoch (mean of epochs 2–${history.length}; first ${history[0]?.seconds.toFixed(2)} s) on ${r.backend}, ${r.split.counts.train} training clips${name === 'advanced_dnn' ? '   target ≤ 0.4 s/epoch on wasm' : ''}`,
+      );
+    }
+    console.log(`  peak RSS (this process, all models): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB   target < 1 GB`);
+  } finally {
+    await p.close();
+  }
+}
+
+async function benchAccuracy(): Promise<void> {
+  const p = await preparedCorpus();
+  try {
+    console.log('accuracy — default config (configs/default.yaml: advanced_dnn, 6 emotions, up to 100 epochs, early stopping) on the 1440-clip demo corpus');
+    for (const split of ['actor', 'stratified'] as const) {
+      const r = await runExperiment({
+        db: p.db,
+        datasetId: p.datasetId,
+        config: config({ training: { split } }),
+        name: `accuracy ${split}`,
+        artifactsRoot: p.artifactsRoot,
+        extract: { pool: p.pool },
+      });
+      const label = split === 'actor' ? `actor-independent (test actors ${r.split.testActors.join(', ')})` : 'stratified — speaker-dependent (optimistic)';
+      console.log(`  ${label.padEnd(52)} accuracy ${r.accuracy.toFixed(3)}, macro F1 ${r.macroF1.toFixed(3)}, ${r.epochsRun} epochs, ${r.seconds.toFixed(1)} s`);
+    }
+  } finally {
+    await p.close();
+  }
+}
+
+const BENCHES: Record<string, () => Promise<void>> = { index: benchIndex, features: benchFeatures, train: benchTrain, accuracy: benchAccuracy };
 
 const names = process.argv.slice(2);
 const unknown = names.filter((n) => !(n in BENCHES));

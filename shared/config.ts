@@ -57,8 +57,8 @@ export type ModelName = (typeof MODEL_NAMES)[number];
 const modelSchema = z
   .object({
     name: z.enum(MODEL_NAMES).default('advanced_dnn'),
-    hidden_layers: z.array(z.number().int().min(1).max(4096)).min(1).max(8).default([512, 256, 128, 64]),
-    dropout_rates: z.array(z.number().min(0).lt(1)).max(8).default([0.4, 0.3, 0.3, 0.2]),
+    hidden_layers: z.array(z.number().int().min(1).max(4096)).min(1).max(8).default([256, 128, 64]),
+    dropout_rates: z.array(z.number().min(0).lt(1)).max(8).default([0.3, 0.3, 0.2]),
   })
   .strict()
   .refine((m) => m.dropout_rates.length === 0 || m.dropout_rates.length === m.hidden_layers.length, {

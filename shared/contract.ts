@@ -9,6 +9,8 @@
 import { z } from 'zod';
 import type { Clip, DatasetInfo, DatasetSummary, IndexResult } from './dataset';
 import type { ClipAudio, ClipFeatures, ExtractResult } from './features';
+import { configSchema } from './config';
+import type { EpochEvent, Experiment, TrainResult } from './experiments';
 import type { RpcError } from './errors';
 
 interface MethodSpec<I extends z.ZodType, O> {
@@ -43,10 +45,11 @@ export interface AppInfo {
   dbPath: string;
 }
 
-export type JobKind = 'index' | 'extract';
+export type JobKind = 'index' | 'extract' | 'train';
 export interface JobResults {
   index: IndexResult;
   extract: ExtractResult;
+  train: TrainResult;
 }
 
 export interface JobProgress {
@@ -102,6 +105,13 @@ export const METHODS = {
   /** Extract (or refresh from cache) every usable clip's features as a job. */
   'features.startExtract': method<{ jobId: string }>()(z.object({ datasetId }).strict()),
 
+  /** Train one experiment as a job (features extracted first if needed); epochs arrive as `training.epoch`. */
+  'training.start': method<{ jobId: string }>()(
+    z.object({ datasetId, config: configSchema, name: z.string().trim().min(1).max(120).optional() }).strict(),
+  ),
+  'experiments.list': method<Experiment[]>()(empty),
+  'experiments.get': method<Experiment>()(z.object({ id: z.number().int().positive() }).strict()),
+
   'jobs.list': method<JobState[]>()(empty),
   'jobs.cancel': method<{ cancelled: boolean }>()(z.object({ jobId }).strict()),
 } as const;
@@ -109,9 +119,10 @@ export const METHODS = {
 export interface EventPayloads {
   'job.progress': JobProgress;
   'job.finished': JobFinished;
+  'training.epoch': EpochEvent;
 }
 
-export const EVENTS = ['job.progress', 'job.finished'] as const satisfies ReadonlyArray<keyof EventPayloads>;
+export const EVENTS = ['job.progress', 'job.finished', 'training.epoch'] as const satisfies ReadonlyArray<keyof EventPayloads>;
 
 export type Methods = typeof METHODS;
 export type MethodName = keyof Methods;

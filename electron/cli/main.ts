@@ -14,6 +14,14 @@ import type { ExtractResult } from '../../shared/features';
 import { loadConfigFile } from '../core/config';
 import { generateDemoCorpus } from '../core/corpus';
 import { extractDataset } from '../core/extraction/extractDataset';
+import { artifactsRootFor } from '../core/engine';
+import { getExperiment, markInterrupted } from '../core/experiments/store';
+import { formatExperimentSummary } from '../core/experiments/summary';
+import { removeStaleArtifactTemps } from '../core/experiments/artifacts';
+import { startTraining } from '../core/training/trainingRunner';
+import { resolveHome } from '../core/paths';
+import type { Config } from '../../shared/config';
+import type { TrainResult } from '../../shared/experiments';
 import { openDatabase } from '../core/db/database';
 import { indexDataset } from '../core/dataset/indexer';
 import { createEngine } from '../core/engine';
@@ -32,6 +40,9 @@ Usage:
                  [--batch N]                              files per transaction (default 200)
   emotion-studio features DIR [--config FILE] [--workers N] [--db FILE] [--json]
                                                           index DIR, then extract every clip's features (cached)
+  emotion-studio train --data DIR [--config FILE] [--experiment NAME] [--db FILE] [--out DIR] [--json]
+                                                          index, extract and train one experiment; print the report
+  emotion-studio demo [--actors N] [--db FILE] [--json]    demo corpus + index + features + train (default config)
   emotion-studio serve [--port N] [--db FILE]              browser mode on http://127.0.0.1
   emotion-studio help                                      this text
 
@@ -157,6 +168,97 @@ async function cmdFeatures(args: string[]): Promise<number> {
   }
 }
 
+/** Index → features → train in a worker, with progress on stderr; returns the result and the DB path. */
+async function trainOnFolder(dir: string, config: Config, opts: { name: string; db?: string; out?: string }): Promise<{ result: TrainResult; dbPath: string }> {
+  const dbPath = resolveDbPath(opts.db);
+  const db = openDatabase(dbPath);
+  let datasetId: number;
+  const artifactsRoot = opts.out ? path.resolve(opts.out) : artifactsRootFor(dbPath);
+  try {
+    markInterrupted(db);
+    removeStaleArtifactTemps(artifactsRoot);
+    const indexing = new ProgressPrinter('indexing');
+    const index = await indexDataset(db, dir, { onProgress: (done, total, phase) => indexing.update(done, total, phase) });
+    indexing.end();
+    datasetId = index.datasetId;
+  } finally {
+    db.close();
+  }
+  const progress = new ProgressPrinter('training');
+  const handle = startTraining(
+    { dbPath, datasetId, config, name: opts.name, artifactsRoot },
+    {
+      onPhase: (phase, done, total) => progress.update(done, total, phase),
+      onEpoch: (e) =>
+        progress.update(
+          e.epoch,
+          e.epochs,
+          `${e.fold ? `fold ${e.fold}/${e.folds} ` : ''}epoch ${e.epoch}: loss ${e.loss.toFixed(3)} acc ${e.acc.toFixed(3)} val_loss ${e.valLoss.toFixed(3)} val_acc ${e.valAcc.toFixed(3)} lr ${e.lr.toExponential(1)}`,
+        ),
+    },
+  );
+  const onSigint = () => handle.cancel();
+  process.once('SIGINT', onSigint);
+  try {
+    const result = await handle.result;
+    progress.end();
+    return { result, dbPath };
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+function printTrainResult(result: TrainResult, dbPath: string, json: boolean | undefined): number {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } else {
+    const db = openDatabase(dbPath);
+    try {
+      process.stdout.write(formatExperimentSummary(getExperiment(db, result.experimentId)));
+      if (result.artifacts.dir) process.stdout.write(`\nArtifacts: ${result.artifacts.dir}\n`);
+    } finally {
+      db.close();
+    }
+  }
+  return result.status === 'cancelled' ? 130 : 0;
+}
+
+async function cmdTrain(args: string[]): Promise<number> {
+  const { values } = parse(
+    args,
+    {
+      data: { type: 'string' },
+      config: { type: 'string' },
+      experiment: { type: 'string' },
+      db: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    0,
+  );
+  if (!values.data) throw new UsageError('--data DIR is required');
+  const config = loadConfigFile(values.config);
+  const name = values.experiment ?? `${config.model.name} ${config.training.split}`;
+  const { result, dbPath } = await trainOnFolder(values.data, config, { name, db: values.db, out: values.out });
+  return printTrainResult(result, dbPath, values.json);
+}
+
+async function cmdDemo(args: string[]): Promise<number> {
+  const { values } = parse(args, { db: { type: 'string' }, json: { type: 'boolean' }, actors: { type: 'string' } }, 0);
+  const actors = intOption(values.actors, 'actors', 24, 2, 24);
+  const dbPath = resolveDbPath(values.db);
+  const corpus = path.join(values.db ? path.dirname(dbPath) : resolveHome(), `demo-corpus-${actors}`);
+  if (!fs.existsSync(path.join(corpus, '.complete'))) {
+    const writing = new ProgressPrinter('writing demo corpus');
+    await generateDemoCorpus(corpus, { actors, seed: 1, onProgress: (done, total) => writing.update(done, total) });
+    fs.writeFileSync(path.join(corpus, '.complete'), new Date().toISOString());
+    writing.end();
+  }
+  process.stderr.write(`Demo corpus: ${corpus}\n`);
+  const { result } = await trainOnFolder(corpus, loadConfigFile(undefined), { name: 'demo', db: dbPath });
+  return printTrainResult(result, dbPath, values.json);
+}
+
 /** Build the renderer once if this checkout has never been built (browser mode serves the built page). */
 function ensureRendererBuilt(): string {
   const staticDir = path.join(PACKAGE_ROOT, 'out', 'renderer');
@@ -193,6 +295,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   'demo-corpus': cmdDemoCorpus,
   index: cmdIndex,
   features: cmdFeatures,
+  train: cmdTrain,
+  demo: cmdDemo,
   serve: cmdServe,
 };
 

@@ -16,6 +16,9 @@ import { clipFeaturesView } from './extraction/clipView';
 import { createExtractPool, extractDataset, type ExtractPool } from './extraction/extractDataset';
 import { featureSpec } from './extraction/featureConfig';
 import { featureLayout } from './features';
+import { removeStaleArtifactTemps } from './experiments/artifacts';
+import { getExperiment, listExperiments, markInterrupted } from './experiments/store';
+import { startTraining } from './training/trainingRunner';
 import { EventHub } from './events';
 import { JobManager } from './jobs/jobManager';
 import type { Handlers } from './rpc';
@@ -34,6 +37,13 @@ export interface EngineOptions {
   config?: Config;
   /** Feature-extraction worker entry; the bundled app passes its built worker file. */
   extractWorker?: URL;
+  /** Training worker entry; the bundled app passes its built worker file. */
+  trainWorker?: URL;
+}
+
+/** Experiment artifact folders live next to the database. */
+export function artifactsRootFor(dbPath: string): string {
+  return path.join(path.dirname(dbPath), 'experiments');
 }
 
 /** Largest clip the player is sent (base64 over IPC/WebSocket). */
@@ -51,9 +61,14 @@ export interface Engine {
 export function createEngine(options: EngineOptions): Engine {
   const db = openDatabase(options.dbPath);
   const events = new EventHub();
+  const emitEvent = events.emit;
   const jobs = new JobManager(events.emit);
   const { host } = options;
   const config = options.config ?? DEFAULT_CONFIG;
+  const artifactsRoot = artifactsRootFor(options.dbPath);
+  // Runs whose process died mid-training are failed ("interrupted"); their half-written folders go.
+  markInterrupted(db);
+  removeStaleArtifactTemps(artifactsRoot);
   let pool: ExtractPool | null = null;
   /** One pool per engine, made on first use: workers cost a start-up, extraction runs often. */
   const extractPool = (): ExtractPool => (pool ??= createExtractPool(undefined, options.extractWorker));
@@ -130,6 +145,36 @@ export function createEngine(options: EngineOptions): Engine {
       });
       return { jobId };
     },
+
+    'training.start': ({ datasetId, config: runConfig, name }) => {
+      const dataset = getDataset(db, datasetId);
+      const runName = name ?? `${runConfig.model.name} ${runConfig.training.split} ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`;
+      const jobId = jobs.start('train', `${runName} on ${dataset.name}`, (ctx) => {
+        const handle = startTraining(
+          {
+            dbPath: options.dbPath,
+            datasetId,
+            config: runConfig,
+            name: runName,
+            artifactsRoot,
+            extractWorker: options.extractWorker?.href,
+          },
+          {
+            onPhase: (phase, done, total) => ctx.progress(done, total, phase),
+            onEpoch: (e) => {
+              ctx.progress(e.epoch, e.epochs, e.fold ? `training fold ${e.fold}/${e.folds}` : 'training');
+              emitEvent({ event: 'training.epoch', payload: { ...e, jobId: ctx.jobId } });
+            },
+          },
+          options.trainWorker,
+        );
+        ctx.signal.addEventListener('abort', () => handle.cancel(), { once: true });
+        return handle.result.then((result) => ({ result, cancelled: result.status === 'cancelled' }));
+      });
+      return { jobId };
+    },
+    'experiments.list': () => listExperiments(db),
+    'experiments.get': ({ id }) => getExperiment(db, id),
 
     'jobs.list': () => jobs.list(),
     'jobs.cancel': ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),

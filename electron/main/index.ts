@@ -80,6 +80,7 @@ if (!app.requestSingleInstanceLock()) {
       dbPath: resolveDbPath(undefined),
       host: { mode: 'electron', chooseFolder },
       extractWorker: pathToFileURL(path.join(here, 'extractWorker.js')),
+      trainWorker: pathToFileURL(path.join(here, 'trainWorker.js')),
     });
     registerIpc(engine, isTrustedSender);
     mainWindow = createWindow();

@@ -171,6 +171,14 @@ export class FakeEngine implements Transport {
     'features.startExtract': () => {
       throw this.#error('UNSUPPORTED', 'The fake engine does not extract features');
     },
+    // No renderer view trains yet: these answer like an engine without experiments.
+    'training.start': () => {
+      throw this.#error('UNSUPPORTED', 'The fake engine does not train');
+    },
+    'experiments.list': () => [],
+    'experiments.get': (payload) => {
+      throw this.#error('NOT_FOUND', `No experiment with id ${(payload as { id: number }).id}`);
+    },
     'jobs.list': () => this.jobs.map((j) => ({ ...j })),
     'jobs.cancel': (payload) => {
       const { jobId } = payload as { jobId: string };

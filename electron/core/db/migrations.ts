@@ -62,5 +62,31 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (clip_id, config_hash)
   );
   `,
+  // 3: experiments — one row per training run. `status` becomes 'finished' only after every artifact
+  // is in place; a run whose owning process died is turned to 'failed' ("interrupted") on next start.
+  `
+  CREATE TABLE experiments (
+    id            INTEGER PRIMARY KEY,
+    name          TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    finished_at   TEXT,
+    status        TEXT NOT NULL CHECK (status IN ('running', 'finished', 'cancelled', 'failed')),
+    error         TEXT,
+    config        TEXT NOT NULL,
+    dataset_id    INTEGER REFERENCES datasets(id) ON DELETE SET NULL,
+    dataset_root  TEXT NOT NULL,
+    model_name    TEXT NOT NULL,
+    split         TEXT,
+    backend       TEXT,
+    durations     TEXT,
+    history       TEXT NOT NULL DEFAULT '[]',
+    metrics       TEXT,
+    artifacts_dir TEXT,
+    owner_pid     INTEGER,
+    owner_host    TEXT,
+    notes         TEXT NOT NULL DEFAULT ''
+  );
+  CREATE INDEX experiments_by_created ON experiments (created_at);
+  `,
 ];
 

@@ -1,0 +1,153 @@
+/** Experiment rows: every SQL statement about `experiments` lives here. */
+import os from 'node:os';
+import type { Config } from '../../../shared/config';
+import { EngineError } from '../../../shared/errors';
+import type {
+  BackendName,
+  EpochLog,
+  Experiment,
+  ExperimentDurations,
+  ExperimentMetrics,
+  ExperimentStatus,
+  SplitInfo,
+} from '../../../shared/experiments';
+import type { Db } from '../db/database';
+
+interface ExperimentRow {
+  id: number;
+  name: string;
+  created_at: string;
+  finished_at: string | null;
+  status: ExperimentStatus;
+  error: string | null;
+  config: string;
+  dataset_id: number | null;
+  dataset_root: string;
+  model_name: string;
+  split: string | null;
+  backend: string | null;
+  durations: string | null;
+  history: string;
+  metrics: string | null;
+  artifacts_dir: string | null;
+  notes: string;
+}
+
+const parse = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
+
+function toExperiment(r: ExperimentRow): Experiment {
+  return {
+    id: r.id,
+    name: r.name,
+    createdAt: r.created_at,
+    finishedAt: r.finished_at,
+    status: r.status,
+    error: r.error,
+    config: JSON.parse(r.config) as Config,
+    datasetId: r.dataset_id,
+    datasetRoot: r.dataset_root,
+    modelName: r.model_name as Experiment['modelName'],
+    split: parse<SplitInfo>(r.split),
+    backend: r.backend as BackendName | null,
+    durations: parse<ExperimentDurations>(r.durations),
+    history: JSON.parse(r.history) as EpochLog[][],
+    metrics: parse<ExperimentMetrics>(r.metrics),
+    artifactsDir: r.artifacts_dir,
+    notes: r.notes,
+  };
+}
+
+export function createExperiment(db: Db, init: { name: string; config: Config; datasetId: number; datasetRoot: string }): number {
+  const info = db
+    .prepare(
+      `INSERT INTO experiments (name, created_at, status, config, dataset_id, dataset_root, model_name, owner_pid, owner_host)
+       VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(init.name, new Date().toISOString(), JSON.stringify(init.config), init.datasetId, init.datasetRoot, init.config.model.name, process.pid, os.hostname());
+  return Number(info.lastInsertRowid);
+}
+
+/** Progress that is safe to record while running (never changes the status). */
+export function recordProgress(db: Db, id: number, update: { split?: SplitInfo; backend?: BackendName; history?: EpochLog[][] }): void {
+  if (update.split) db.prepare('UPDATE experiments SET split = ? WHERE id = ?').run(JSON.stringify(update.split), id);
+  if (update.backend) db.prepare('UPDATE experiments SET backend = ? WHERE id = ?').run(update.backend, id);
+  if (update.history) db.prepare('UPDATE experiments SET history = ? WHERE id = ?').run(JSON.stringify(update.history), id);
+}
+
+/** The final state of a run, written in one statement (after its artifacts are in place, for 'finished'). */
+export function completeExperiment(
+  db: Db,
+  id: number,
+  end: {
+    status: Exclude<ExperimentStatus, 'running'>;
+    error?: string | null;
+    history: EpochLog[][];
+    metrics?: ExperimentMetrics | null;
+    durations?: ExperimentDurations | null;
+    artifactsDir?: string | null;
+  },
+): void {
+  db.prepare(
+    `UPDATE experiments SET status = ?, error = ?, history = ?, metrics = ?, durations = ?, artifacts_dir = ?,
+       finished_at = ?, owner_pid = NULL, owner_host = NULL
+     WHERE id = ? AND status = 'running'`,
+  ).run(
+    end.status,
+    end.error ?? null,
+    JSON.stringify(end.history),
+    end.metrics ? JSON.stringify(end.metrics) : null,
+    end.durations ? JSON.stringify(end.durations) : null,
+    end.artifactsDir ?? null,
+    new Date().toISOString(),
+    id,
+  );
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Runs left 'running' by a process that no longer exists (killed, crashed, power loss) become 'failed'
+ * with reason "interrupted". Runs owned by a live process — another CLI or app instance sharing this
+ * database — are left alone. Returns the ids changed.
+ */
+export function markInterrupted(db: Db): number[] {
+  const host = os.hostname();
+  const rows = db.prepare("SELECT id, owner_pid, owner_host FROM experiments WHERE status = 'running'").all() as Array<{
+    id: number;
+    owner_pid: number | null;
+    owner_host: string | null;
+  }>;
+  const dead = rows.filter((r) => r.owner_pid === null || (r.owner_host === host && r.owner_pid !== process.pid && !processAlive(r.owner_pid)));
+  const mark = db.prepare(
+    "UPDATE experiments SET status = 'failed', error = 'interrupted', finished_at = ?, owner_pid = NULL, owner_host = NULL WHERE id = ? AND status = 'running'",
+  );
+  db.transaction(() => {
+    const at = new Date().toISOString();
+    for (const r of dead) mark.run(at, r.id);
+  })();
+  return dead.map((r) => r.id);
+}
+
+export function getExperiment(db: Db, id: number): Experiment {
+  const row = db.prepare('SELECT * FROM experiments WHERE id = ?').get(id) as ExperimentRow | undefined;
+  if (!row) throw new EngineError('NOT_FOUND', `No experiment with id ${id}`);
+  return toExperiment(row);
+}
+
+export function findExperiment(db: Db, idOrName: string): Experiment {
+  if (/^\d+$/.test(idOrName)) return getExperiment(db, Number(idOrName));
+  const row = db.prepare('SELECT * FROM experiments WHERE name = ? ORDER BY id DESC LIMIT 1').get(idOrName) as ExperimentRow | undefined;
+  if (!row) throw new EngineError('NOT_FOUND', `No experiment named ${JSON.stringify(idOrName)}`);
+  return toExperiment(row);
+}
+
+export function listExperiments(db: Db): Experiment[] {
+  return (db.prepare('SELECT * FROM experiments ORDER BY id DESC').all() as ExperimentRow[]).map(toExperiment);
+}

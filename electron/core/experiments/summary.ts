@@ -1,0 +1,70 @@
+/**
+ * Text reports: the seed's classification report (sklearn's layout) and the experiment summary that goes
+ * to `results_summary.txt` and the CLI.
+ */
+import { SPEAKER_DEPENDENT_LABEL, type ClassificationReport, type Experiment, type SplitInfo } from '../../../shared/experiments';
+
+const f2 = (x: number): string => x.toFixed(2);
+
+/** sklearn's `classification_report` text layout. */
+export function formatClassificationReport(report: ClassificationReport, labels: readonly string[]): string {
+  const width = Math.max(12, ...labels.map((l) => l.length));
+  const head = `${''.padStart(width)}  precision    recall  f1-score   support`;
+  const row = (name: string, p: string, r: string, f: string, s: number) =>
+    `${name.padStart(width)}  ${p.padStart(9)} ${r.padStart(9)} ${f.padStart(9)} ${String(s).padStart(9)}`;
+  const total = labels.reduce((n, l) => n + (report.perClass[l]?.support ?? 0), 0);
+  const lines = [head, ''];
+  for (const label of labels) {
+    const m = report.perClass[label];
+    if (m) lines.push(row(label, f2(m.precision), f2(m.recall), f2(m.f1), m.support));
+  }
+  lines.push(
+    '',
+    row('accuracy', '', '', f2(report.accuracy), total),
+    row('macro avg', f2(report.macro.precision), f2(report.macro.recall), f2(report.macro.f1), total),
+    row('weighted avg', f2(report.weighted.precision), f2(report.weighted.recall), f2(report.weighted.f1), total),
+  );
+  return lines.join('\n');
+}
+
+export function describeSplit(split: SplitInfo): string {
+  const actors = (list: number[]) => list.map((a) => String(a).padStart(2, '0')).join(', ');
+  if (split.kind === 'stratified') {
+    return `stratified random split — ${SPEAKER_DEPENDENT_LABEL}: every actor appears in train and test (${split.counts.train} / ${split.counts.validation} / ${split.counts.test} clips)`;
+  }
+  if (split.kind === 'actor_kfold') {
+    return `${split.folds?.length ?? 0}-fold cross-validation grouped by actor (speaker-independent); test actors per fold: ${(split.folds ?? []).map((f) => `[${actors(f.testActors)}]`).join(' ')}`;
+  }
+  return `held-out actors (speaker-independent): train ${actors(split.trainActors)}; validation ${actors(split.validationActors)}; test ${actors(split.testActors)} (${split.counts.train} / ${split.counts.validation} / ${split.counts.test} clips)`;
+}
+
+export function formatExperimentSummary(e: Experiment): string {
+  const lines = [
+    `Emotion Studio — experiment ${e.id} "${e.name}" (${e.status})`,
+    `Created ${e.createdAt}${e.finishedAt ? `, ended ${e.finishedAt}` : ''}`,
+    `Dataset: ${e.datasetRoot}`,
+    `Model: ${e.modelName} (hidden layers ${e.config.model.hidden_layers.join('-')}, dropout ${e.config.model.dropout_rates.join('/') || 'none'})`,
+    `Backend: ${e.backend ?? 'unknown'}`,
+  ];
+  if (e.split) lines.push(`Split: ${describeSplit(e.split)}`);
+  if (e.durations) lines.push(`Time: features ${e.durations.featuresSec.toFixed(1)} s, training ${e.durations.trainSec.toFixed(1)} s, total ${e.durations.totalSec.toFixed(1)} s`);
+  const epochs = e.history.map((h) => h.length);
+  if (epochs.length > 0) lines.push(`Epochs run: ${epochs.join(' + ')}`);
+  if (e.error) lines.push(`Error: ${e.error}`);
+  if (e.metrics) {
+    lines.push('', `Test results${e.split?.speakerDependent ? ` — ${SPEAKER_DEPENDENT_LABEL}` : ''}:`, '');
+    if (e.metrics.folds) {
+      const { accuracy, macroF1, weightedF1 } = e.metrics.folds;
+      lines.push(
+        `accuracy ${accuracy.mean.toFixed(3)} ± ${accuracy.sd.toFixed(3)}, macro F1 ${macroF1.mean.toFixed(3)} ± ${macroF1.sd.toFixed(3)}, weighted F1 ${weightedF1.mean.toFixed(3)} ± ${weightedF1.sd.toFixed(3)} over ${e.metrics.folds.reports.length} folds (mean ± sd)`,
+        'Pooled over all folds:',
+        '',
+      );
+    }
+    lines.push(formatClassificationReport(e.metrics.report, e.metrics.labels), '', 'Confusion matrix (rows true, columns predicted):');
+    const w = Math.max(9, ...e.metrics.labels.map((l) => l.length));
+    lines.push(`${''.padStart(w)} ${e.metrics.labels.map((l) => l.slice(0, 7).padStart(7)).join(' ')}`);
+    e.metrics.confusion.forEach((row, i) => lines.push(`${(e.metrics?.labels[i] ?? '').padStart(w)} ${row.map((n) => String(n).padStart(7)).join(' ')}`));
+  }
+  return `${lines.join('\n')}\n`;
+}

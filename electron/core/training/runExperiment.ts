@@ -1,0 +1,280 @@
+/**
+ * One experiment end to end — the seed's main.py: features → split → (per fold) scale on the training
+ * rows only → build → fit → evaluate on held-out actors → artifacts → a `finished` row. The row is
+ * created `running` first; it becomes `finished` only after every artifact is in its final folder,
+ * `cancelled` (with the partial history) on cancel, `failed` with the reason on any error.
+ */
+import path from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import { MODEL_REGISTRY, buildModel, compileForTraining } from '../../../models/registry';
+import type { Config } from '../../../shared/config';
+import { EngineError, toRpcError } from '../../../shared/errors';
+import type { BackendName, ClassificationReport, EpochLog, ExperimentMetrics, SplitInfo, TrainResult } from '../../../shared/experiments';
+import type { Db } from '../db/database';
+import { getDataset } from '../dataset/store';
+import { classificationReport, confusionMatrix, meanSd, poolConfusions } from '../evaluation/metrics';
+import { completeExperiment, createExperiment, getExperiment, recordProgress } from '../experiments/store';
+import { writeArtifacts } from '../experiments/artifacts';
+import type { ExtractOptions } from '../extraction/extractDataset';
+import { featureSpec } from '../extraction/featureConfig';
+import { selectBackend } from './backend';
+import { loadTrainingData, type TrainingData } from './data';
+import { argmaxRows, fitModel, predictProbabilities, type FitData } from './fit';
+import { fitScalerOnRows, type StandardScaler } from './scaler';
+import { splitClips } from './splits';
+
+export interface RunExperimentOptions {
+  db: Db;
+  datasetId: number;
+  config: Config;
+  name: string;
+  /** Artifacts go to `<artifactsRoot>/<id>-<name>/`. */
+  artifactsRoot: string;
+  signal?: AbortSignal;
+  /** Called with the experiment id as soon as its row exists. */
+  onCreated?: (experimentId: number) => void;
+  onPhase?: (phase: string, done: number, total: number) => void;
+  onEpoch?: (event: EpochLog & { experimentId: number; epochs: number; fold?: number; folds?: number; secondsElapsed: number; etaSeconds: number }) => void;
+  extract?: Pick<ExtractOptions, 'pool' | 'workers' | 'workerEntry'>;
+}
+
+interface Run {
+  train: number[];
+  validation: number[];
+  test: number[];
+}
+
+interface RunOutcome {
+  model: tf.LayersModel;
+  scaler: StandardScaler;
+  history: EpochLog[];
+  confusion: number[][];
+  report: ClassificationReport;
+  bestValLoss: number;
+  testClipIds: number[];
+  testPredictions: number[];
+  cancelled: boolean;
+}
+
+function toSplitInfo(split: ReturnType<typeof splitClips>, counts: SplitInfo['counts']): SplitInfo {
+  if (split.kind === 'actor_kfold') {
+    const all = [...new Set(split.folds.flatMap((f) => f.testActors))].sort((a, b) => a - b);
+    return {
+      kind: split.kind,
+      speakerDependent: false,
+      trainActors: all,
+      validationActors: [],
+      testActors: all,
+      counts,
+      folds: split.folds.map((f) => ({ trainActors: f.trainActors, validationActors: f.validationActors, testActors: f.testActors })),
+    };
+  }
+  if (split.kind === 'actor') {
+    return { kind: split.kind, speakerDependent: false, trainActors: split.actors.train, validationActors: split.actors.validation, testActors: split.actors.test, counts };
+  }
+  // Stratified: filled in by the caller, which knows each clip's actor (every actor is in every part).
+  return { kind: split.kind, speakerDependent: true, trainActors: [], validationActors: [], testActors: [], counts };
+}
+
+const slug = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'experiment';
+
+export async function runExperiment(o: RunExperimentOptions): Promise<TrainResult> {
+  const started = performance.now();
+  const { db, config, signal } = o;
+  const dataset = getDataset(db, o.datasetId);
+  const experimentId = createExperiment(db, { name: o.name, config, datasetId: o.datasetId, datasetRoot: dataset.root });
+  o.onCreated?.(experimentId);
+  const histories: EpochLog[][] = [];
+  try {
+    const { backend } = await selectBackend();
+    recordProgress(db, experimentId, { backend });
+    if (backend === 'cpu' && config.model.name === 'cnn') {
+      // Measured: ~16 minutes per epoch on the plain-JS backend — not a run anyone wants to start by accident.
+      throw new EngineError('UNSUPPORTED', 'The cnn model needs the tensorflow or wasm backend (on the plain-JS cpu backend an epoch takes ~16 minutes); neither loaded here');
+    }
+
+    const definition = MODEL_REGISTRY[config.model.name];
+    o.onPhase?.('extracting features', 0, 0);
+    const data = await loadTrainingData(db, o.datasetId, config, definition.input, {
+      ...o.extract,
+      signal,
+      onProgress: (done, total) => o.onPhase?.('extracting features', done, total),
+    });
+    if (signal?.aborted) throw new EngineError('CANCELLED', 'cancelled before training');
+    const rowOf = new Map(data.clips.map((c, i) => [c.id, i]));
+    const split = splitClips(data.clips, config.training);
+    const runs: Run[] = split.kind === 'actor_kfold' ? split.folds : [split];
+    const counts = { train: runs[0]?.train.length ?? 0, validation: runs[0]?.validation.length ?? 0, test: runs[0]?.test.length ?? 0 };
+    const splitInfo = toSplitInfo(split, counts);
+    if (split.kind === 'stratified') {
+      const actors = (ids: number[]) => [...new Set(ids.map((id) => data.clips[rowOf.get(id) as number]?.actor as number))].sort((a, b) => a - b);
+      splitInfo.trainActors = actors(split.train);
+      splitInfo.validationActors = actors(split.validation);
+      splitInfo.testActors = actors(split.test);
+    }
+    recordProgress(db, experimentId, { split: splitInfo });
+
+    const trainStarted = performance.now();
+    const outcomes: RunOutcome[] = [];
+    for (const [f, run] of runs.entries()) {
+      const outcome = await trainOne(o, data, run, rowOf, experimentId, runs.length > 1 ? { fold: f + 1, folds: runs.length } : {}, trainStarted, histories);
+      outcomes.push(outcome);
+      if (outcome.cancelled) break;
+    }
+    const trainSec = (performance.now() - trainStarted) / 1000;
+    const epochsRun = histories.reduce((n, h) => n + h.length, 0);
+
+    if (outcomes.some((r) => r.cancelled) || signal?.aborted) {
+      completeExperiment(db, experimentId, { status: 'cancelled', error: 'cancelled by the user', history: histories });
+      outcomes.forEach((r) => r.model.dispose());
+      return resultOf(experimentId, backend, splitInfo, null, data, epochsRun, started, null);
+    }
+
+    const confusion = poolConfusions(outcomes.map((r) => r.confusion));
+    const metrics: ExperimentMetrics = { labels: data.labels, confusion, report: classificationReport(confusion, data.labels) };
+    if (outcomes.length > 1) {
+      const reports = outcomes.map((r) => r.report);
+      metrics.folds = {
+        accuracy: meanSd(reports.map((r) => r.accuracy)),
+        macroF1: meanSd(reports.map((r) => r.macro.f1)),
+        weightedF1: meanSd(reports.map((r) => r.weighted.f1)),
+        reports,
+      };
+    }
+    // The saved model: the only run, or for k-fold the fold with the lowest best validation loss.
+    const best = outcomes.reduce((a, b) => (b.bestValLoss < a.bestValLoss ? b : a));
+    const durations = { featuresSec: data.featuresSec, trainSec, totalSec: (performance.now() - started) / 1000 };
+    const spec = featureSpec(config);
+    const finalDir = path.join(o.artifactsRoot, `${experimentId}-${slug(o.name)}`);
+    o.onPhase?.('writing artifacts', 0, 1);
+    const files = await writeArtifacts(finalDir, {
+      model: best.model,
+      preprocessor: {
+        version: 1,
+        modelName: config.model.name,
+        input: data.input,
+        sampleShape: data.sampleShape,
+        featureNames: data.featureNames,
+        featureConfig: { hash: spec.hash, audio: spec.audio, dsp: spec.dsp },
+        labels: data.labels,
+        scaler: best.scaler.toJSON(),
+        fold: outcomes.length > 1 ? outcomes.indexOf(best) + 1 : null,
+      },
+      history: histories,
+      experiment: () => ({ ...getExperiment(db, experimentId), status: 'finished', metrics, durations, history: histories, artifactsDir: finalDir }),
+      metrics,
+      testPredictions: outcomes.flatMap((r) => r.testClipIds.map((id, i) => ({ clipId: id, path: data.clips[rowOf.get(id) as number]?.path ?? '', predicted: data.labels[r.testPredictions[i] as number] ?? '' }))),
+    });
+    completeExperiment(db, experimentId, { status: 'finished', history: histories, metrics, durations, artifactsDir: finalDir });
+    outcomes.forEach((r) => r.model.dispose());
+    return resultOf(experimentId, backend, splitInfo, metrics, data, epochsRun, started, { dir: finalDir, files });
+  } catch (err) {
+    const error = toRpcError(err);
+    const status = error.code === 'CANCELLED' ? 'cancelled' : 'failed';
+    completeExperiment(db, experimentId, { status, error: error.message, history: histories });
+    throw err;
+  }
+
+  function resultOf(
+    experimentId: number,
+    backend: BackendName,
+    split: SplitInfo,
+    metrics: ExperimentMetrics | null,
+    data: TrainingData,
+    epochsRun: number,
+    t0: number,
+    artifacts: TrainResult['artifacts'] | null,
+  ): TrainResult {
+    const report = metrics?.report;
+    return {
+      experimentId,
+      name: o.name,
+      status: metrics ? 'finished' : 'cancelled',
+      split,
+      backend,
+      accuracy: report?.accuracy ?? NaN,
+      macroF1: report?.macro.f1 ?? NaN,
+      weightedF1: report?.weighted.f1 ?? NaN,
+      perClass: report?.perClass ?? {},
+      confusion: metrics?.confusion ?? [],
+      labels: data.labels,
+      epochsRun,
+      seconds: Math.round(((performance.now() - t0) / 1000) * 100) / 100,
+      artifacts: artifacts ?? { dir: '', files: [] },
+    };
+  }
+}
+
+/** Standardise with statistics of the training rows only, fit, and evaluate one train/validation/test run. */
+async function trainOne(
+  o: RunExperimentOptions,
+  data: TrainingData,
+  run: Run,
+  rowOf: Map<number, number>,
+  experimentId: number,
+  fold: { fold?: number; folds?: number },
+  trainStarted: number,
+  histories: EpochLog[][],
+): Promise<RunOutcome> {
+  const { config, signal } = o;
+  const nClasses = data.labels.length;
+  const sampleSize = data.sampleShape.reduce((a, b) => a * b, 1);
+  const channels = data.sampleShape[data.sampleShape.length - 1] as number;
+  const perSample = sampleSize / channels; // 1 for stats, frames for sequences
+  const rows = (ids: number[]) => ids.map((id) => rowOf.get(id) as number);
+  const trainRows = rows(run.train);
+  // The scaler sees only training rows (every frame of every training clip, for sequences).
+  const scalerRows = trainRows.flatMap((r) => Array.from({ length: perSample }, (_, k) => r * perSample + k));
+  const scaler = fitScalerOnRows(data.x, channels, scalerRows);
+  const scaled = scaler.transform(data.x, channels);
+  const subset = (ids: number[]): FitData => {
+    const rs = rows(ids);
+    const x = new Float32Array(rs.length * sampleSize);
+    rs.forEach((r, i) => x.set(scaled.subarray(r * sampleSize, (r + 1) * sampleSize), i * sampleSize));
+    return { x, labels: Int32Array.from(rs.map((r) => data.clips[r]?.label as number)), sampleShape: data.sampleShape };
+  };
+  const train = subset(run.train);
+  const validation = subset(run.validation);
+  const test = subset(run.test);
+
+  const model = buildModel(config.model.name, {
+    inputShape: data.sampleShape,
+    nClasses,
+    config: { ...config.model, l2: config.training.l2, batchNorm: config.training.batch_norm },
+    seed: config.training.seed + (fold.fold ?? 0),
+  });
+  compileForTraining(model, config.training.learning_rate);
+  const history: EpochLog[] = [];
+  histories.push(history);
+  const epochs = config.training.epochs;
+  const result = await fitModel({
+    model,
+    train,
+    validation,
+    nClasses,
+    training: config.training,
+    signal,
+    onEpoch: (log) => {
+      history.push(log);
+      recordProgress(o.db, experimentId, { history: histories });
+      const elapsed = (performance.now() - trainStarted) / 1000;
+      const runsLeft = (fold.folds ?? 1) - (fold.fold ?? 1);
+      const perEpoch = history.reduce((s, e) => s + e.seconds, 0) / history.length;
+      o.onEpoch?.({ ...log, experimentId, epochs, ...fold, secondsElapsed: elapsed, etaSeconds: perEpoch * (epochs - log.epoch + runsLeft * epochs) });
+    },
+  });
+  const best = result.history.find((h) => h.epoch === result.bestEpoch);
+  const predictions = argmaxRows(predictProbabilities(model, test.x, data.sampleShape), nClasses);
+  const confusion = confusionMatrix(Array.from(test.labels), predictions, nClasses);
+  return {
+    model,
+    scaler,
+    history,
+    confusion,
+    report: classificationReport(confusion, data.labels),
+    bestValLoss: best?.valLoss ?? Infinity,
+    testClipIds: run.test,
+    testPredictions: predictions,
+    cancelled: result.cancelled,
+  };
+}

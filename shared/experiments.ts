@@ -1,0 +1,129 @@
+/** Experiment domain types: training progress, splits, metrics, saved runs. */
+import type { Config, ModelName } from './config';
+import type { Emotion } from './ravdess';
+
+export type ExperimentStatus = 'running' | 'finished' | 'cancelled' | 'failed';
+export type SplitKind = 'actor' | 'actor_kfold' | 'stratified';
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+export const SPEAKER_DEPENDENT_LABEL = 'speaker-dependent (optimistic)';
+
+/** One epoch of one training run (a fold, for k-fold). */
+export interface EpochLog {
+  epoch: number;
+  loss: number;
+  acc: number;
+  valLoss: number;
+  valAcc: number;
+  lr: number;
+  seconds: number;
+}
+
+/** What a training job pushes after every epoch. */
+export interface EpochEvent extends EpochLog {
+  jobId: string;
+  experimentId: number;
+  epochs: number;
+  /** 1-based fold and fold count for k-fold; absent otherwise. */
+  fold?: number;
+  folds?: number;
+  secondsElapsed: number;
+  etaSeconds: number;
+}
+
+export interface ClassMetrics {
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+export interface AveragedMetrics {
+  precision: number;
+  recall: number;
+  f1: number;
+}
+
+export interface ClassificationReport {
+  accuracy: number;
+  macro: AveragedMetrics;
+  weighted: AveragedMetrics;
+  perClass: Record<string, ClassMetrics>;
+}
+
+export interface MeanSd {
+  mean: number;
+  sd: number;
+}
+
+export interface FoldSplit {
+  trainActors: number[];
+  validationActors: number[];
+  testActors: number[];
+}
+
+export interface SplitInfo {
+  kind: SplitKind;
+  /** True for the stratified split: the same speakers appear in train and test. */
+  speakerDependent: boolean;
+  trainActors: number[];
+  validationActors: number[];
+  testActors: number[];
+  counts: { train: number; validation: number; test: number };
+  /** k-fold only: each fold's actors. */
+  folds?: FoldSplit[];
+}
+
+export interface ExperimentMetrics {
+  labels: Emotion[];
+  /** Rows = true class, columns = predicted, in `labels` order (pooled over folds for k-fold). */
+  confusion: number[][];
+  report: ClassificationReport;
+  /** k-fold only: mean ± sd over folds, and each fold's report. */
+  folds?: { accuracy: MeanSd; macroF1: MeanSd; weightedF1: MeanSd; reports: ClassificationReport[] };
+}
+
+export interface ExperimentDurations {
+  featuresSec: number;
+  trainSec: number;
+  totalSec: number;
+}
+
+export interface Experiment {
+  id: number;
+  name: string;
+  createdAt: string;
+  finishedAt: string | null;
+  status: ExperimentStatus;
+  error: string | null;
+  config: Config;
+  datasetId: number | null;
+  datasetRoot: string;
+  modelName: ModelName;
+  split: SplitInfo | null;
+  backend: BackendName | null;
+  durations: ExperimentDurations | null;
+  /** One list per fold (one list when not k-fold). */
+  history: EpochLog[][];
+  metrics: ExperimentMetrics | null;
+  artifactsDir: string | null;
+  notes: string;
+}
+
+/** `emotion-studio train --json` prints exactly this. */
+export interface TrainResult {
+  experimentId: number;
+  name: string;
+  status: ExperimentStatus;
+  split: SplitInfo;
+  backend: BackendName;
+  accuracy: number;
+  macroF1: number;
+  weightedF1: number;
+  perClass: Record<string, ClassMetrics>;
+  confusion: number[][];
+  labels: Emotion[];
+  epochsRun: number;
+  seconds: number;
+  artifacts: { dir: string; files: string[] };
+}

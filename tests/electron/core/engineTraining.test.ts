@@ -1,0 +1,76 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { indexDataset } from '../../../electron/core/dataset/indexer';
+import { createEngine, type Engine } from '../../../electron/core/engine';
+import { dispatch } from '../../../electron/core/rpc';
+import type { EventMessage, JobFinished } from '../../../shared/contract';
+import type { EpochEvent, Experiment, TrainResult } from '../../../shared/experiments';
+import { tempDir } from '../../helpers/fixtureCorpus';
+
+let engine: Engine;
+let datasetId: number;
+const events: EventMessage[] = [];
+
+beforeAll(async () => {
+  engine = createEngine({ dbPath: path.join(tempDir('engine-train'), 'db.sqlite'), host: { mode: 'cli' } });
+  datasetId = (await indexDataset(engine.db, inject('corpus8'))).datasetId;
+  engine.subscribe((m) => events.push(m));
+});
+afterAll(() => engine.close());
+
+const finishedOf = (jobId: string) =>
+  new Promise<JobFinished>((resolve) => {
+    const stop = engine.subscribe((m) => {
+      if (m.event === 'job.finished' && m.payload.jobId === jobId) {
+        stop();
+        resolve(m.payload);
+      }
+    });
+  });
+
+const config = (training: Record<string, unknown>) => ({ training: { test_actors: [7, 8], validation_actors: [5, 6], ...training } });
+
+describe('training as an engine job', () => {
+  it('training.start returns a job id at once; epochs arrive as training.epoch events; the run is listed', async () => {
+    const start = await dispatch(engine.handlers, 'training.start', { datasetId, config: config({ epochs: 3 }), name: 'job run' });
+    expect(start).toMatchObject({ ok: true, value: { jobId: expect.stringMatching(/^job-/) } });
+    const jobId = (start as { value: { jobId: string } }).value.jobId;
+    const end = await finishedOf(jobId);
+    expect(end).toMatchObject({ kind: 'train', status: 'finished', result: { name: 'job run', status: 'finished', epochsRun: 3 } });
+    const epochs = events.filter((m) => m.event === 'training.epoch').map((m) => m.payload as EpochEvent);
+    expect(epochs.map((e) => [e.jobId, e.epoch, e.epochs])).toEqual([[jobId, 1, 3], [jobId, 2, 3], [jobId, 3, 3]]);
+    for (const e of epochs) {
+      expect(e).toMatchObject({ experimentId: (end.result as TrainResult).experimentId, lr: 0.001 });
+      for (const k of ['loss', 'acc', 'valLoss', 'valAcc', 'secondsElapsed', 'etaSeconds'] as const) expect(Number.isFinite(e[k]), k).toBe(true);
+    }
+    const list = await dispatch(engine.handlers, 'experiments.list', {});
+    expect(list.ok && (list.value as Experiment[]).map((e) => [e.name, e.status])).toEqual([['job run', 'finished']]);
+  });
+
+  it('jobs.cancel stops the run after the current batch; it is saved as cancelled with its partial history', async () => {
+    const start = await dispatch(engine.handlers, 'training.start', { datasetId, config: config({ epochs: 300, early_stopping: { patience: 300 } }), name: 'to cancel' });
+    const jobId = (start as { value: { jobId: string } }).value.jobId;
+    const ended = finishedOf(jobId);
+    await new Promise<void>((resolve) => {
+      const stop = engine.subscribe((m) => {
+        if (m.event === 'training.epoch' && m.payload.jobId === jobId && m.payload.epoch === 2) {
+          stop();
+          resolve();
+        }
+      });
+    });
+    expect(await dispatch(engine.handlers, 'jobs.cancel', { jobId })).toEqual({ ok: true, value: { cancelled: true } });
+    const end = await ended;
+    expect(end).toMatchObject({ status: 'cancelled', result: { status: 'cancelled' } });
+    const got = await dispatch(engine.handlers, 'experiments.get', { id: (end.result as TrainResult).experimentId });
+    const e = (got as { value: Experiment }).value;
+    expect(e.status).toBe('cancelled');
+    expect(e.history[0]?.length).toBeGreaterThanOrEqual(2);
+    expect(e.history[0]?.length).toBeLessThan(300);
+  });
+
+  it('refuses an invalid config in the payload, naming the key', async () => {
+    const r = await dispatch(engine.handlers, 'training.start', { datasetId, config: { training: { epochs: 0 } } });
+    expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD', message: expect.stringContaining('config.training.epochs') } });
+  });
+});

@@ -1,0 +1,135 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openDatabase, type Db } from '../../../../electron/core/db/database';
+import { indexDataset } from '../../../../electron/core/dataset/indexer';
+import { readFeatures } from '../../../../electron/core/extraction/cache';
+import { createExtractPool, type ExtractPool } from '../../../../electron/core/extraction/extractDataset';
+import { featureSpec } from '../../../../electron/core/extraction/featureConfig';
+import { ARTIFACT_FILES } from '../../../../electron/core/experiments/artifacts';
+import { getExperiment } from '../../../../electron/core/experiments/store';
+import { argmaxRows, predictProbabilities } from '../../../../electron/core/training/fit';
+import { loadModelFiles } from '../../../../electron/core/training/modelIo';
+import { runExperiment } from '../../../../electron/core/training/runExperiment';
+import { StandardScaler } from '../../../../electron/core/training/scaler';
+import { parseConfig, type Config, type ConfigInput } from '../../../../shared/config';
+import { SPEAKER_DEPENDENT_LABEL } from '../../../../shared/experiments';
+import { tempDir } from '../../../helpers/fixtureCorpus';
+
+const corpus = inject('corpus8');
+let db: Db;
+let datasetId: number;
+let pool: ExtractPool;
+let artifactsRoot: string;
+
+const cfg = (input: ConfigInput): Config => {
+  const r = parseConfig(input);
+  if (!r.ok) throw new Error(r.errors.join('; '));
+  return r.config;
+};
+const quick = (training: Record<string, unknown> = {}, model: Record<string, unknown> = {}) =>
+  cfg({ model, training: { epochs: 3, test_actors: [7, 8], validation_actors: [5, 6], ...training } });
+const run = (config: Config, name: string, signal?: AbortSignal) =>
+  runExperiment({ db, datasetId, config, name, artifactsRoot, signal, extract: { pool } });
+
+beforeAll(async () => {
+  db = openDatabase(path.join(tempDir('train-db'), 'db.sqlite'));
+  datasetId = (await indexDataset(db, corpus)).datasetId;
+  pool = createExtractPool(2);
+  artifactsRoot = tempDir('artifacts');
+});
+afterAll(async () => {
+  await pool.close();
+  db.close();
+});
+
+describe('runExperiment', () => {
+  it('DNN, held-out actors: finished with every artifact; the saved model reproduces its test predictions', async () => {
+    const r = await run(quick(), 'dnn actor');
+    expect(r).toMatchObject({ status: 'finished', backend: 'wasm', epochsRun: 3, split: { kind: 'actor', speakerDependent: false, testActors: [7, 8], validationActors: [5, 6] } });
+    expect(r.artifacts.files.sort()).toEqual([...ARTIFACT_FILES].sort());
+    for (const f of ARTIFACT_FILES) expect(fs.statSync(path.join(r.artifacts.dir, f)).size, f).toBeGreaterThan(0);
+    expect(getExperiment(db, r.experimentId)).toMatchObject({ status: 'finished', artifactsDir: r.artifacts.dir, backend: 'wasm' });
+
+    // Reload model + preprocessor from disk alone and predict the test clips again.
+    const model = await loadModelFiles(r.artifacts.dir);
+    const pre = JSON.parse(fs.readFileSync(path.join(r.artifacts.dir, 'preprocessor.json'), 'utf8')) as { scaler: unknown; labels: string[] };
+    const scaler = StandardScaler.fromJSON(pre.scaler);
+    const saved = JSON.parse(fs.readFileSync(path.join(r.artifacts.dir, 'test_predictions.json'), 'utf8')) as Array<{ clipId: number; predicted: string }>;
+    expect(saved).toHaveLength(r.split.counts.test);
+    const hash = featureSpec(quick()).hash;
+    const x = new Float32Array(saved.length * 402);
+    saved.forEach((p, i) => x.set((readFeatures(db, p.clipId, hash) as { stats: Float32Array }).stats, i * 402));
+    const predicted = argmaxRows(predictProbabilities(model, scaler.transform(x, 402), [402]), pre.labels.length).map((i) => pre.labels[i]);
+    expect(predicted).toEqual(saved.map((p) => p.predicted));
+    model.dispose();
+  });
+
+  it('the scaler is fitted on training actors only (never on validation or test clips)', async () => {
+    const r = await run(quick({ epochs: 1 }), 'scaler');
+    const pre = JSON.parse(fs.readFileSync(path.join(r.artifacts.dir, 'preprocessor.json'), 'utf8')) as { scaler: { mean: number[] } };
+    const hash = featureSpec(quick()).hash;
+    const meanOver = (actors: number[]) => {
+      const rows = db.prepare(`SELECT id FROM clips WHERE dataset_id = ? AND actor IN (${actors.join(',')}) AND emotion IN ('neutral','calm','happy','sad','angry','fearful')`).all(datasetId) as Array<{ id: number }>;
+      const sum = new Float64Array(402);
+      for (const { id } of rows) (readFeatures(db, id, hash) as { stats: Float32Array }).stats.forEach((v, d) => (sum[d] = (sum[d] as number) + v));
+      return Array.from(sum, (s) => s / rows.length);
+    };
+    const trainMean = meanOver([1, 2, 3, 4]);
+    const allMean = meanOver([1, 2, 3, 4, 5, 6, 7, 8]);
+    const maxDiff = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - (b[i] as number)) / Math.max(1, Math.abs(v))));
+    expect(maxDiff(pre.scaler.mean, trainMean)).toBeLessThan(1e-4);
+    expect(maxDiff(pre.scaler.mean, allMean)).toBeGreaterThan(1e-3);
+  });
+
+  it.each(['cnn', 'lstm'] as const)('%s trains a few epochs on the frame sequence and saves a reloadable model', async (name) => {
+    const r = await run(quick({ epochs: 2, batch_size: 32 }, { name, hidden_layers: [64], dropout_rates: [0.3] }), name);
+    expect(r).toMatchObject({ status: 'finished', epochsRun: 2 });
+    const pre = JSON.parse(fs.readFileSync(path.join(r.artifacts.dir, 'preprocessor.json'), 'utf8')) as { input: string; sampleShape: number[] };
+    expect(pre).toMatchObject({ input: 'sequence', sampleShape: [130, 104] });
+    (await loadModelFiles(r.artifacts.dir)).dispose();
+  });
+
+  it('actor k-fold: every actor is test exactly once; results are mean ± sd with a pooled confusion matrix', async () => {
+    const r = await run(cfg({ training: { epochs: 1, split: 'actor_kfold', k: 4 } }), 'kfold');
+    const e = getExperiment(db, r.experimentId);
+    const folds = e.split?.folds ?? [];
+    expect(folds).toHaveLength(4);
+    expect(folds.flatMap((f) => f.testActors).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(e.history).toHaveLength(4);
+    expect(e.metrics?.folds?.reports).toHaveLength(4);
+    expect(e.metrics?.folds?.accuracy.sd).toBeGreaterThanOrEqual(0);
+    const pooled = (e.metrics?.confusion ?? []).flat().reduce((a, b) => a + b, 0);
+    expect(pooled).toBe(8 * 44); // every clip of the 6 configured emotions tested once: 4 neutral + 5 × 8 per actor
+  });
+
+  it('stratified split is labelled speaker-dependent (optimistic) wherever results are shown', async () => {
+    const r = await run(cfg({ training: { epochs: 1, split: 'stratified' } }), 'stratified');
+    expect(r.split).toMatchObject({ kind: 'stratified', speakerDependent: true });
+    expect(r.split.testActors).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(fs.readFileSync(path.join(r.artifacts.dir, 'results_summary.txt'), 'utf8')).toContain(SPEAKER_DEPENDENT_LABEL);
+  });
+
+  it('cancel mid-run: cancelled with the partial history and no artifact folder', async () => {
+    const controller = new AbortController();
+    let epochs = 0;
+    const r = await runExperiment({
+      db, datasetId, config: quick({ epochs: 50, early_stopping: { patience: 50 } }), name: 'cancel me', artifactsRoot, signal: controller.signal, extract: { pool },
+      onEpoch: () => {
+        if (++epochs === 2) controller.abort();
+      },
+    });
+    const e = getExperiment(db, r.experimentId);
+    expect(e).toMatchObject({ status: 'cancelled', artifactsDir: null, metrics: null });
+    expect(e.history[0]?.length).toBeGreaterThanOrEqual(2);
+    expect(e.history[0]?.length).toBeLessThan(50);
+    expect(fs.readdirSync(artifactsRoot).some((d) => d.startsWith(`${r.experimentId}-`))).toBe(false);
+  });
+
+  it('a config the data cannot satisfy fails with the reason, and the run is recorded as failed', async () => {
+    await expect(run(quick({ test_actors: [23, 24] }), 'bad actors')).rejects.toThrow(/23/);
+    const last = db.prepare('SELECT status, error FROM experiments ORDER BY id DESC LIMIT 1').get() as { status: string; error: string };
+    expect(last.status).toBe('failed');
+    expect(last.error).toMatch(/23/);
+  });
+});
