@@ -1,13 +1,18 @@
 /**
- * The desktop app loads its feature-extraction worker from the build (out/main/extractWorker.js), not
- * from the TypeScript sources. That file runs under plain Node too, so it is tested here even where the
- * Electron binary is missing: a built worker extracts exactly what the source worker does.
+ * The desktop app loads its workers from the build (out/main/extractWorker.js, trainWorker.js), not from
+ * the TypeScript sources. Those files run under plain Node too, so they are tested here even where the
+ * Electron binary is missing.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { openDatabase } from '../../electron/core/db/database';
+import { indexDataset } from '../../electron/core/dataset/indexer';
 import { createExtractPool, type ExtractPool } from '../../electron/core/extraction/extractDataset';
+import { startTraining } from '../../electron/core/training/trainingRunner';
+import { parseConfig } from '../../shared/config';
+import { tempDir } from '../helpers/fixtureCorpus';
 import { featureSpec } from '../../electron/core/extraction/featureConfig';
 import { DEFAULT_CONFIG } from '../../shared/config';
 import { REPO_ROOT } from '../helpers/cli';
@@ -35,5 +40,27 @@ describe('bundled extraction worker', () => {
     ]);
     expect(a.frames).toBe(130);
     expect(Array.from(a.sequence)).toEqual(Array.from(b.sequence));
+  });
+
+  it('the built training worker trains an experiment, extracting through the built extraction worker', async () => {
+    const builtTrain = path.join(REPO_ROOT, 'out/main/trainWorker.js');
+    expect(fs.readFileSync(builtTrain, 'utf8')).not.toMatch(/from ["']electron["']|require\(["']electron["']\)/);
+    const dir = tempDir('bundled-train');
+    const dbPath = path.join(dir, 'db.sqlite');
+    const db = openDatabase(dbPath);
+    const { datasetId } = await indexDataset(db, inject('corpus8'));
+    db.close();
+    const parsed = parseConfig({ training: { epochs: 2, test_actors: [7, 8], validation_actors: [5, 6] } });
+    if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+    const epochs: number[] = [];
+    const handle = startTraining(
+      { dbPath, datasetId, config: parsed.config, name: 'bundled', artifactsRoot: path.join(dir, 'experiments'), extractWorker: pathToFileURL(built).href },
+      { onEpoch: (e) => epochs.push(e.epoch) },
+      pathToFileURL(builtTrain),
+    );
+    const result = await handle.result;
+    expect(result).toMatchObject({ status: 'finished', epochsRun: 2, backend: 'wasm' });
+    expect(epochs).toEqual([1, 2]);
+    expect(fs.existsSync(path.join(result.artifacts.dir, 'model.json'))).toBe(true);
   });
 });

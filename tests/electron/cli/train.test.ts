@@ -7,7 +7,9 @@ import { ARTIFACT_FILES } from '../../../electron/core/experiments/artifacts';
 import { listExperiments } from '../../../electron/core/experiments/store';
 import type { TrainResult } from '../../../shared/experiments';
 import { CLI, runCli } from '../../helpers/cli';
+import { openDatabase } from '../../../electron/core/db/database';
 import { tempDir } from '../../helpers/fixtureCorpus';
+import { repredictTestClips } from '../../helpers/reproduce';
 
 describe('emotion-studio train', () => {
   it('--json with the default config on the 24-actor corpus: finished, every artifact, clearly above chance', async () => {
@@ -24,6 +26,15 @@ describe('emotion-studio train', () => {
     expect(result.split.testActors.some((a) => result.split.trainActors.includes(a))).toBe(false);
     for (const f of ARTIFACT_FILES) expect(fs.existsSync(path.join(result.artifacts.dir, f)), f).toBe(true);
     expect(r.stderr).toMatch(/epoch \d+: loss/);
+    // The artifacts are loadable: the model reloads and reproduces its own test predictions.
+    const db = openDatabase(path.join(dir, 'db.sqlite'));
+    try {
+      const { saved, again } = await repredictTestClips(db, result.artifacts.dir);
+      expect(saved.length).toBe(result.split.counts.test);
+      expect(again).toEqual(saved);
+    } finally {
+      db.close();
+    }
   });
 
   it('kill -9 mid-run: the next start shows the run failed ("interrupted"), and no finished run lacks an artifact', async () => {

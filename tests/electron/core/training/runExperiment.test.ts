@@ -8,13 +8,12 @@ import { createExtractPool, type ExtractPool } from '../../../../electron/core/e
 import { featureSpec } from '../../../../electron/core/extraction/featureConfig';
 import { ARTIFACT_FILES } from '../../../../electron/core/experiments/artifacts';
 import { getExperiment } from '../../../../electron/core/experiments/store';
-import { argmaxRows, predictProbabilities } from '../../../../electron/core/training/fit';
-import { loadModelFiles } from '../../../../electron/core/training/modelIo';
 import { runExperiment } from '../../../../electron/core/training/runExperiment';
-import { StandardScaler } from '../../../../electron/core/training/scaler';
+import { loadModelFiles } from '../../../../electron/core/training/modelIo';
 import { parseConfig, type Config, type ConfigInput } from '../../../../shared/config';
 import { SPEAKER_DEPENDENT_LABEL } from '../../../../shared/experiments';
 import { tempDir } from '../../../helpers/fixtureCorpus';
+import { repredictTestClips } from '../../../helpers/reproduce';
 
 const corpus = inject('corpus8');
 let db: Db;
@@ -52,17 +51,9 @@ describe('runExperiment', () => {
     expect(getExperiment(db, r.experimentId)).toMatchObject({ status: 'finished', artifactsDir: r.artifacts.dir, backend: 'wasm' });
 
     // Reload model + preprocessor from disk alone and predict the test clips again.
-    const model = await loadModelFiles(r.artifacts.dir);
-    const pre = JSON.parse(fs.readFileSync(path.join(r.artifacts.dir, 'preprocessor.json'), 'utf8')) as { scaler: unknown; labels: string[] };
-    const scaler = StandardScaler.fromJSON(pre.scaler);
-    const saved = JSON.parse(fs.readFileSync(path.join(r.artifacts.dir, 'test_predictions.json'), 'utf8')) as Array<{ clipId: number; predicted: string }>;
+    const { saved, again } = await repredictTestClips(db, r.artifacts.dir);
     expect(saved).toHaveLength(r.split.counts.test);
-    const hash = featureSpec(quick()).hash;
-    const x = new Float32Array(saved.length * 402);
-    saved.forEach((p, i) => x.set((readFeatures(db, p.clipId, hash) as { stats: Float32Array }).stats, i * 402));
-    const predicted = argmaxRows(predictProbabilities(model, scaler.transform(x, 402), [402]), pre.labels.length).map((i) => pre.labels[i]);
-    expect(predicted).toEqual(saved.map((p) => p.predicted));
-    model.dispose();
+    expect(again).toEqual(saved);
   });
 
   it('the scaler is fitted on training actors only (never on validation or test clips)', async () => {

@@ -1,0 +1,33 @@
+/**
+ * Reload an experiment's saved model and preprocessor from its artifact folder alone and predict its
+ * test clips again from the cached features — the labels must equal those it recorded.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Db } from '../../electron/core/db/database';
+import { readFeatures } from '../../electron/core/extraction/cache';
+import { argmaxRows, predictProbabilities } from '../../electron/core/training/fit';
+import { loadModelFiles } from '../../electron/core/training/modelIo';
+import { StandardScaler } from '../../electron/core/training/scaler';
+
+export async function repredictTestClips(db: Db, artifactsDir: string): Promise<{ saved: string[]; again: string[] }> {
+  const read = <T>(f: string) => JSON.parse(fs.readFileSync(path.join(artifactsDir, f), 'utf8')) as T;
+  const pre = read<{ scaler: unknown; labels: string[]; input: string; sampleShape: number[]; featureConfig: { hash: string } }>('preprocessor.json');
+  if (pre.input !== 'stats') throw new Error('repredictTestClips handles stats models');
+  const saved = read<Array<{ clipId: number; predicted: string }>>('test_predictions.json');
+  const size = pre.sampleShape[0] as number;
+  const x = new Float32Array(saved.length * size);
+  saved.forEach((p, i) => {
+    const f = readFeatures(db, p.clipId, pre.featureConfig.hash);
+    if (!f) throw new Error(`no cached features for clip ${p.clipId}`);
+    x.set(f.stats, i * size);
+  });
+  const model = await loadModelFiles(artifactsDir);
+  try {
+    const scaled = StandardScaler.fromJSON(pre.scaler).transform(x, size);
+    const again = argmaxRows(predictProbabilities(model, scaled, [size]), pre.labels.length).map((i) => pre.labels[i] as string);
+    return { saved: saved.map((p) => p.predicted), again };
+  } finally {
+    model.dispose();
+  }
+}
