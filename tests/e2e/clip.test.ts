@@ -4,28 +4,23 @@
  * Meyda values), and the engine's log-mel and MFCC images are painted.
  */
 import fs from 'node:fs';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { EMOTIONS, STATEMENTS } from '../../shared/ravdess';
-import { launchBrowser, screenshot, serve, watchErrors, type Served } from './harness';
+import { openApp, screenshot, type AppSession, type Served } from './harness';
 
 const corpus = inject('corpus24');
+let app: AppSession;
 let served: Served;
-let browser: Browser;
 let page: Page;
 let errors: string[];
 
 beforeAll(async () => {
-  served = await serve();
-  browser = await launchBrowser();
   // Tall: the app scrolls inside <main>, so a full-page screenshot only shows what fits the viewport.
-  page = await browser.newPage({ viewport: { width: 1280, height: 2000 } });
-  errors = watchErrors(page);
+  app = await openApp({ width: 1280, height: 2000 });
+  ({ served, page, errors } = app);
 });
-afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
-});
+afterAll(() => app?.close());
 
 /** Pixels with some opacity in the waveform's own canvases (inside wavesurfer's shadow root). */
 function waveformInk(waveform: Locator): Promise<number> {

@@ -1,25 +1,20 @@
 import fs from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { EMOTIONS } from '../../shared/ravdess';
-import { launchBrowser, screenshot, serve, watchErrors, type Served } from './harness';
+import { openApp, screenshot, type AppSession, type Served } from './harness';
 
 const corpus = inject('corpus24');
+let app: AppSession;
 let served: Served;
-let browser: Browser;
 let page: Page;
 let errors: string[];
 
 beforeAll(async () => {
-  served = await serve();
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  errors = watchErrors(page);
+  app = await openApp({ width: 1280, height: 900 });
+  ({ served, page, errors } = app);
 });
-afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
-});
+afterAll(() => app?.close());
 
 describe('Dataset view in browser mode', () => {
   it('indexes the demo corpus, shows 1440 clips and the per-emotion counts, filters to actor 01', async () => {

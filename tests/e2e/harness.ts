@@ -76,3 +76,30 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+export interface AppSession {
+  served: Served;
+  browser: Browser;
+  page: Page;
+  /** Console and page errors seen so far (tests assert none). */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/** Browser mode on a fresh database, and a Chromium page of the given size watching for errors. */
+export async function openApp(viewport: { width: number; height: number }): Promise<AppSession> {
+  const served = await serve();
+  const browser = await launchBrowser();
+  const page = await browser.newPage({ viewport });
+  const errors = watchErrors(page);
+  return {
+    served,
+    browser,
+    page,
+    errors,
+    async close() {
+      await browser.close();
+      await served.stop();
+    },
+  };
+}

@@ -11,6 +11,7 @@ import type { EpochLog, Experiment, ExperimentMetrics } from '../../../shared/ex
 import { writeModelFiles } from '../training/modelIo';
 import { confusionMatrixPng, trainingPlotsPng } from './plots';
 import { formatExperimentSummary } from './summary';
+import { processAlive } from '../process';
 
 export const ARTIFACT_FILES = [
   'model.json',
@@ -61,15 +62,6 @@ export async function writeArtifacts(finalDir: string, c: ArtifactContent): Prom
   } catch (err) {
     fs.rmSync(tmp, { recursive: true, force: true });
     throw err;
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

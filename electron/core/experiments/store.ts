@@ -12,6 +12,7 @@ import type {
   SplitInfo,
 } from '../../../shared/experiments';
 import type { Db } from '../db/database';
+import { processAlive } from '../process';
 
 interface ExperimentRow {
   id: number;
@@ -101,15 +102,6 @@ export function completeExperiment(
     new Date().toISOString(),
     id,
   );
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**
