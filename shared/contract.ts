@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { Clip, DatasetInfo, DatasetSummary, IndexResult } from './dataset';
 import type { ClipAudio, ClipFeatures, ExtractResult } from './features';
 import { configSchema } from './config';
-import type { EpochEvent, Experiment, TrainResult } from './experiments';
+import type { EpochEvent, Experiment, ExperimentComparison, TrainResult } from './experiments';
 import type { RpcError } from './errors';
 
 interface MethodSpec<I extends z.ZodType, O> {
@@ -111,6 +111,10 @@ export const METHODS = {
   ),
   'experiments.list': method<Experiment[]>()(empty),
   'experiments.get': method<Experiment>()(z.object({ id: z.number().int().positive() }).strict()),
+  /** 2–4 experiments side by side: config diff, metrics, per-class table with best values, warnings. */
+  'experiments.compare': method<ExperimentComparison>()(
+    z.object({ ids: z.array(z.number().int().positive()).min(2, 'at least 2 experiments').max(4, 'at most 4 experiments') }).strict(),
+  ),
 
   'jobs.list': method<JobState[]>()(empty),
   'jobs.cancel': method<{ cancelled: boolean }>()(z.object({ jobId }).strict()),

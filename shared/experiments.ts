@@ -127,3 +127,39 @@ export interface TrainResult {
   seconds: number;
   artifacts: { dir: string; files: string[] };
 }
+
+/** One config key (dotted path) whose values differ between compared experiments. */
+export interface ConfigDifference {
+  key: string;
+  /** One per experiment, in the compared order; null where the key is absent. */
+  values: unknown[];
+}
+
+/** A row of a side-by-side table: a value per experiment and which columns hold the best value. */
+export interface ComparisonRow {
+  label: string;
+  values: Array<number | null>;
+  /** Indices of the best value(s) (ties mark several); empty when no column has a value. */
+  best: number[];
+}
+
+export interface ExperimentComparison {
+  experiments: Array<{
+    id: number;
+    name: string;
+    status: ExperimentStatus;
+    modelName: string;
+    split: SplitKind | null;
+    speakerDependent: boolean;
+    testActors: number[];
+    backend: BackendName | null;
+    epochsRun: number;
+  }>;
+  configDiff: ConfigDifference[];
+  /** accuracy, macro and weighted precision/recall/F1. */
+  summary: ComparisonRow[];
+  /** `<emotion> precision|recall|f1`, for every emotion any of them was evaluated on. */
+  perClass: ComparisonRow[];
+  /** Human-readable cautions: different splits, speaker-dependent results, unfinished runs. */
+  warnings: string[];
+}

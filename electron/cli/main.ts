@@ -15,7 +15,9 @@ import { loadConfigFile } from '../core/config';
 import { generateDemoCorpus } from '../core/corpus';
 import { extractDataset } from '../core/extraction/extractDataset';
 import { artifactsRootFor } from '../core/engine';
-import { getExperiment, markInterrupted } from '../core/experiments/store';
+import { findExperiment, getExperiment, listExperiments, markInterrupted } from '../core/experiments/store';
+import { compareExperiments } from '../core/experiments/compare';
+import type { ExperimentComparison } from '../../shared/experiments';
 import { formatExperimentSummary } from '../core/experiments/summary';
 import { removeStaleArtifactTemps } from '../core/experiments/artifacts';
 import { startTraining } from '../core/training/trainingRunner';
@@ -43,6 +45,9 @@ Usage:
   emotion-studio train --data DIR [--config FILE] [--experiment NAME] [--db FILE] [--out DIR] [--json]
                                                           index, extract and train one experiment; print the report
   emotion-studio demo [--actors N] [--db FILE] [--json]    demo corpus + index + features + train (default config)
+  emotion-studio experiments list [--db FILE] [--json]     saved experiments, newest first
+  emotion-studio experiments show ID|NAME [--db FILE] [--json]
+  emotion-studio experiments compare ID ID… [--db FILE] [--json]   2–4 runs side by side
   emotion-studio serve [--port N] [--db FILE]              browser mode on http://127.0.0.1
   emotion-studio help                                      this text
 
@@ -51,15 +56,18 @@ Data lives in the OS app-data folder (override with EMOTION_STUDIO_HOME or --db 
 /** A mistake in how the command was called: exit code 2 and the usage. */
 class UsageError extends Error {}
 
-function parse<T extends ParseArgsConfig['options']>(args: string[], options: T, positionals: number) {
+/** Parse options strictly; `positionals` is an exact count or an inclusive [min, max] range. */
+function parse<T extends ParseArgsConfig['options']>(args: string[], options: T, positionals: number | [number, number]) {
   let parsed;
   try {
     parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  if (parsed.positionals.length !== positionals) {
-    throw new UsageError(`expected ${positionals} argument(s), got ${parsed.positionals.length}`);
+  const [min, max] = typeof positionals === 'number' ? [positionals, positionals] : positionals;
+  const n = parsed.positionals.length;
+  if (n < min || n > max) {
+    throw new UsageError(`expected ${min === max ? min : `${min} to ${max}`} argument(s), got ${n}`);
   }
   return parsed;
 }
@@ -259,6 +267,51 @@ async function cmdDemo(args: string[]): Promise<number> {
   return printTrainResult(result, dbPath, values.json);
 }
 
+const pct = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(3));
+
+function formatComparison(c: ExperimentComparison): string {
+  const width = 28;
+  const head = (label: string) => `${label.padEnd(width)}${c.experiments.map((e) => `#${e.id} ${e.name}`.slice(0, 22).padStart(24)).join('')}`;
+  const cells = (values: unknown[], best: number[] = []) =>
+    values.map((v, i) => `${typeof v === 'number' ? pct(v) : v === null ? '—' : JSON.stringify(v)}${best.includes(i) && values.length > 1 ? ' *' : '  '}`.slice(0, 22).padStart(24)).join('');
+  const lines = [head(''), `${'model'.padEnd(width)}${cells(c.experiments.map((e) => e.modelName))}`, `${'split'.padEnd(width)}${cells(c.experiments.map((e) => e.split))}`];
+  lines.push('', 'Config keys that differ:', ...(c.configDiff.length ? c.configDiff.map((d) => `${d.key.padEnd(width)}${cells(d.values)}`) : ['  (none)']));
+  lines.push('', 'Metrics (* = best):', ...c.summary.map((r) => `${r.label.padEnd(width)}${cells(r.values, r.best)}`));
+  lines.push('', 'Per class (* = best):', ...c.perClass.map((r) => `${r.label.padEnd(width)}${cells(r.values, r.best)}`));
+  if (c.warnings.length) lines.push('', ...c.warnings.map((w) => `! ${w}`));
+  return `${lines.join('\n')}\n`;
+}
+
+async function cmdExperiments(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  const counts: Record<string, number | [number, number]> = { list: 0, show: 1, compare: [2, 4] };
+  const { values, positionals } = parse(rest, { db: { type: 'string' }, json: { type: 'boolean' } }, counts[sub ?? ''] ?? [0, Infinity]);
+  const db = openDatabase(resolveDbPath(values.db));
+  try {
+    markInterrupted(db);
+    const out = (value: unknown, text: string) => process.stdout.write(values.json ? `${JSON.stringify(value)}\n` : text);
+    if (sub === 'list') {
+      const list = listExperiments(db);
+      const rows = list.map((e) => {
+        const r = e.metrics?.report;
+        return `${String(e.id).padStart(4)}  ${e.name.slice(0, 24).padEnd(24)} ${e.createdAt.slice(0, 16).replace('T', ' ')}  ${e.modelName.padEnd(12)} ${(e.split?.kind ?? '—').padEnd(11)} ${(e.backend ?? '—').padEnd(10)} ${pct(r?.accuracy).padStart(6)} ${pct(r?.macro.f1).padStart(6)}  ${e.status}`;
+      });
+      out(list, `${['  id  name                     created           model        split       backend       acc macroF1  status', ...rows].join('\n')}\n`);
+    } else if (sub === 'show') {
+      const e = findExperiment(db, positionals[0] as string);
+      out(e, `${formatExperimentSummary(e)}${e.artifactsDir ? `\nArtifacts: ${e.artifactsDir}\n` : ''}`);
+    } else if (sub === 'compare') {
+      const c = compareExperiments(positionals.map((p) => findExperiment(db, p)));
+      out(c, formatComparison(c));
+    } else {
+      throw new UsageError(`experiments needs list, show or compare${sub ? `, not "${sub}"` : ''}`);
+    }
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
 /** Build the renderer once if this checkout has never been built (browser mode serves the built page). */
 function ensureRendererBuilt(): string {
   const staticDir = path.join(PACKAGE_ROOT, 'out', 'renderer');
@@ -297,6 +350,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   features: cmdFeatures,
   train: cmdTrain,
   demo: cmdDemo,
+  experiments: cmdExperiments,
   serve: cmdServe,
 };
 

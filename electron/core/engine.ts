@@ -18,6 +18,7 @@ import { featureSpec } from './extraction/featureConfig';
 import { featureLayout } from './features';
 import { removeStaleArtifactTemps } from './experiments/artifacts';
 import { getExperiment, listExperiments, markInterrupted } from './experiments/store';
+import { compareExperiments } from './experiments/compare';
 import { startTraining } from './training/trainingRunner';
 import { EventHub } from './events';
 import { JobManager } from './jobs/jobManager';
@@ -175,6 +176,7 @@ export function createEngine(options: EngineOptions): Engine {
     },
     'experiments.list': () => listExperiments(db),
     'experiments.get': ({ id }) => getExperiment(db, id),
+    'experiments.compare': ({ ids }) => compareExperiments(ids.map((id) => getExperiment(db, id))),
 
     'jobs.list': () => jobs.list(),
     'jobs.cancel': ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),

@@ -179,6 +179,9 @@ export class FakeEngine implements Transport {
     'experiments.get': (payload) => {
       throw this.#error('NOT_FOUND', `No experiment with id ${(payload as { id: number }).id}`);
     },
+    'experiments.compare': (payload) => {
+      throw this.#error('NOT_FOUND', `No experiment with id ${(payload as { ids: number[] }).ids[0]}`);
+    },
     'jobs.list': () => this.jobs.map((j) => ({ ...j })),
     'jobs.cancel': (payload) => {
       const { jobId } = payload as { jobId: string };

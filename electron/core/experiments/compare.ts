@@ -1,0 +1,87 @@
+/**
+ * Side-by-side comparison of 2–4 experiments, the way run-comparison tools do it: only the config keys
+ * that differ, the headline metrics and the per-class table with the best value per row marked, and
+ * warnings where the comparison is not like for like.
+ */
+import { EngineError } from '../../../shared/errors';
+import {
+  SPEAKER_DEPENDENT_LABEL,
+  type ComparisonRow,
+  type ConfigDifference,
+  type Experiment,
+  type ExperimentComparison,
+} from '../../../shared/experiments';
+
+/** Flatten a plain object to dotted keys; arrays and scalars are leaves. */
+function flatten(value: unknown, prefix = '', out: Map<string, unknown> = new Map()): Map<string, unknown> {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  } else {
+    out.set(prefix, value);
+  }
+  return out;
+}
+
+export function configDiff(configs: readonly unknown[]): ConfigDifference[] {
+  const flat = configs.map((c) => flatten(c));
+  const keys = [...new Set(flat.flatMap((m) => [...m.keys()]))].sort();
+  return keys.flatMap((key) => {
+    const values = flat.map((m) => (m.has(key) ? m.get(key) : null));
+    const first = JSON.stringify(values[0]);
+    return values.every((v) => JSON.stringify(v) === first) ? [] : [{ key, values }];
+  });
+}
+
+/** Indices holding the maximum (all of them on a tie). */
+export function bestIndices(values: ReadonlyArray<number | null>): number[] {
+  const present = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  if (present.length === 0) return [];
+  const max = Math.max(...present);
+  return values.flatMap((v, i) => (v !== null && Math.abs(v - max) < 1e-12 ? [i] : []));
+}
+
+const row = (label: string, values: Array<number | null>): ComparisonRow => ({ label, values, best: bestIndices(values) });
+
+export function compareExperiments(experiments: readonly Experiment[]): ExperimentComparison {
+  if (experiments.length < 2 || experiments.length > 4) {
+    throw new EngineError('INVALID_PAYLOAD', `compare takes 2 to 4 experiments, got ${experiments.length}`);
+  }
+  const report = (e: Experiment) => e.metrics?.report ?? null;
+  const summary = [
+    row('accuracy', experiments.map((e) => report(e)?.accuracy ?? null)),
+    ...(['precision', 'recall', 'f1'] as const).map((m) => row(`macro ${m}`, experiments.map((e) => report(e)?.macro[m] ?? null))),
+    ...(['precision', 'recall', 'f1'] as const).map((m) => row(`weighted ${m}`, experiments.map((e) => report(e)?.weighted[m] ?? null))),
+  ];
+  const emotions = [...new Set(experiments.flatMap((e) => e.metrics?.labels ?? []))];
+  const perClass = emotions.flatMap((emotion) =>
+    (['precision', 'recall', 'f1'] as const).map((m) => row(`${emotion} ${m}`, experiments.map((e) => report(e)?.perClass[emotion]?.[m] ?? null))),
+  );
+
+  const warnings: string[] = [];
+  const splitKey = (e: Experiment) => (e.split ? `${e.split.kind}:${e.split.testActors.join(',')}` : 'none');
+  if (new Set(experiments.map(splitKey)).size > 1) {
+    warnings.push('The runs were evaluated on different splits (kind or test actors differ): their metrics are not directly comparable.');
+  }
+  for (const e of experiments) {
+    if (e.split?.speakerDependent) warnings.push(`Experiment ${e.id} "${e.name}" is ${SPEAKER_DEPENDENT_LABEL}: the same actors appear in training and test.`);
+    if (e.status !== 'finished') warnings.push(`Experiment ${e.id} "${e.name}" is ${e.status}: it has no test metrics.`);
+  }
+
+  return {
+    experiments: experiments.map((e) => ({
+      id: e.id,
+      name: e.name,
+      status: e.status,
+      modelName: e.modelName,
+      split: e.split?.kind ?? null,
+      speakerDependent: e.split?.speakerDependent ?? false,
+      testActors: e.split?.testActors ?? [],
+      backend: e.backend,
+      epochsRun: e.history.reduce((n, h) => n + h.length, 0),
+    })),
+    configDiff: configDiff(experiments.map((e) => e.config)),
+    summary,
+    perClass,
+    warnings,
+  };
+}

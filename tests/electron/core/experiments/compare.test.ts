@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { bestIndices, compareExperiments, configDiff } from '../../../../electron/core/experiments/compare';
+import { DEFAULT_CONFIG, type Config } from '../../../../shared/config';
+import type { Experiment, ExperimentMetrics, SplitInfo } from '../../../../shared/experiments';
+
+const split = (kind: SplitInfo['kind'], testActors: number[]): SplitInfo => ({
+  kind, speakerDependent: kind === 'stratified', trainActors: [], validationActors: [], testActors, counts: { train: 0, validation: 0, test: 0 },
+});
+const metrics = (acc: number, f1: Record<string, number>): ExperimentMetrics => ({
+  labels: Object.keys(f1) as ExperimentMetrics['labels'],
+  confusion: [],
+  report: {
+    accuracy: acc,
+    macro: { precision: acc, recall: acc, f1: acc },
+    weighted: { precision: acc, recall: acc, f1: acc },
+    perClass: Object.fromEntries(Object.entries(f1).map(([k, v]) => [k, { precision: v, recall: v, f1: v, support: 10 }])),
+  },
+});
+const experiment = (id: number, config: Config, s: SplitInfo | null, m: ExperimentMetrics | null, status: Experiment['status'] = 'finished'): Experiment => ({
+  id, name: `run ${id}`, createdAt: '', finishedAt: null, status, error: null, config, datasetId: 1, datasetRoot: '/data', modelName: config.model.name,
+  split: s, backend: 'wasm', durations: null, history: [[]], metrics: m, artifactsDir: null, notes: '',
+});
+const withTraining = (training: Partial<Config['training']>): Config => ({ ...DEFAULT_CONFIG, training: { ...DEFAULT_CONFIG.training, ...training } });
+
+describe('configDiff', () => {
+  it('lists only the dotted keys whose values differ, one value per run', () => {
+    const a = withTraining({ epochs: 10, l2: 0.001 });
+    const b = withTraining({ epochs: 10, l2: 0.01, lr_schedule: { ...DEFAULT_CONFIG.training.lr_schedule, factor: 0.2 } });
+    expect(configDiff([a, b])).toEqual([
+      { key: 'training.l2', values: [0.001, 0.01] },
+      { key: 'training.lr_schedule.factor', values: [0.5, 0.2] },
+    ]);
+    expect(configDiff([a, a])).toEqual([]);
+  });
+
+  it('compares arrays as values and reports absent keys as null', () => {
+    expect(configDiff([{ model: { hidden_layers: [64, 32] } }, { model: { hidden_layers: [64, 32] } }])).toEqual([]);
+    expect(configDiff([{ model: { hidden_layers: [64] } }, { model: {} }])).toEqual([{ key: 'model.hidden_layers', values: [[64], null] }]);
+  });
+});
+
+describe('bestIndices', () => {
+  it('marks the maximum, every tied maximum, and nothing when no value exists', () => {
+    expect(bestIndices([0.5, 0.7, 0.6])).toEqual([1]);
+    expect(bestIndices([0.7, 0.7, null])).toEqual([0, 1]);
+    expect(bestIndices([null, null])).toEqual([]);
+  });
+});
+
+describe('compareExperiments', () => {
+  it('puts metrics side by side with best marks per row, per class', () => {
+    const a = experiment(1, DEFAULT_CONFIG, split('actor', [21, 22]), metrics(0.6, { happy: 0.7, sad: 0.4 }));
+    const b = experiment(2, withTraining({ l2: 0.01 }), split('actor', [21, 22]), metrics(0.65, { happy: 0.6, sad: 0.5 }));
+    const c = compareExperiments([a, b]);
+    expect(c.summary.find((r) => r.label === 'accuracy')).toEqual({ label: 'accuracy', values: [0.6, 0.65], best: [1] });
+    expect(c.perClass.find((r) => r.label === 'happy f1')).toEqual({ label: 'happy f1', values: [0.7, 0.6], best: [0] });
+    expect(c.perClass.find((r) => r.label === 'sad f1')?.best).toEqual([1]);
+    expect(c.configDiff).toEqual([{ key: 'training.l2', values: [0.0001, 0.01] }]);
+    expect(c.warnings).toEqual([]);
+  });
+
+  it('warns when splits differ, when a run is speaker-dependent, and when a run has no metrics', () => {
+    const a = experiment(1, DEFAULT_CONFIG, split('actor', [21, 22]), metrics(0.6, { happy: 0.7 }));
+    const b = experiment(2, withTraining({ split: 'stratified' }), split('stratified', [1, 2, 3]), metrics(0.8, { happy: 0.9 }));
+    const c = experiment(3, DEFAULT_CONFIG, null, null, 'cancelled');
+    const w = compareExperiments([a, b, c]).warnings.join('\n');
+    expect(w).toContain('different splits');
+    expect(w).toContain('Experiment 2 "run 2" is speaker-dependent (optimistic)');
+    expect(w).toContain('Experiment 3 "run 3" is cancelled');
+  });
+
+  it('takes 2 to 4 experiments', () => {
+    const a = experiment(1, DEFAULT_CONFIG, null, null);
+    expect(() => compareExperiments([a])).toThrow(/2 to 4/);
+    expect(() => compareExperiments([a, a, a, a, a])).toThrow(/2 to 4/);
+  });
+});
