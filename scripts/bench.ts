@@ -6,6 +6,7 @@
  *   features  cold feature extraction of the corpus (worker pool), per-clip split, cached re-run, peak RSS
  *   train     seconds per epoch of each model (advanced_dnn, cnn, lstm) on the corpus, backend, peak RSS
  *   accuracy  the default config trained with the actor split and with the stratified split, side by side
+ *   responsiveness  `app.ping` round trips over browser mode's WebSocket while a DNN trains on the corpus
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -150,7 +151,64 @@ async function benchAccuracy(): Promise<void> {
   }
 }
 
-const BENCHES: Record<string, () => Promise<void>> = { index: benchIndex, features: benchFeatures, train: benchTrain, accuracy: benchAccuracy };
+async function benchResponsiveness(): Promise<void> {
+  const { createEngine } = await import('../electron/core/engine');
+  const { startServer } = await import('../electron/server/server');
+  const { default: WebSocket } = await import('ws');
+  const corpus = ensureDemoCorpus(24, 1);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'es-bench-'));
+  const staticDir = path.join(dir, 'static');
+  fs.mkdirSync(staticDir);
+  fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html>');
+  const engine = createEngine({ dbPath: path.join(dir, 'bench.sqlite'), host: { mode: 'browser' } });
+  const server = await startServer({ engine, staticDir });
+  try {
+    const { datasetId } = await indexDataset(engine.db, corpus);
+    await extractDataset(engine.db, datasetId, DEFAULT_CONFIG);
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`);
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    let nextId = 1;
+    const pending = new Map<number, (frame: { result: { ok: boolean; value?: unknown } }) => void>();
+    let finished: (() => void) | null = null;
+    let epochs = 0;
+    ws.on('message', (data) => {
+      const frame = JSON.parse(data.toString()) as { type: string; id?: number; event?: string; payload?: { kind?: string } };
+      if (frame.type === 'result' && frame.id !== undefined) pending.get(frame.id)?.(frame as never);
+      if (frame.type === 'event' && frame.event === 'training.epoch') epochs++;
+      if (frame.type === 'event' && frame.event === 'job.finished' && frame.payload?.kind === 'train') finished?.();
+    });
+    const call = (method: string, payload: unknown) =>
+      new Promise<{ result: { ok: boolean; value?: unknown } }>((resolve) => {
+        const id = nextId++;
+        pending.set(id, resolve);
+        ws.send(JSON.stringify({ type: 'call', id, method, payload }));
+      });
+    const done = new Promise<void>((resolve) => (finished = resolve));
+    const started = await call('training.start', { datasetId, config: config({ training: { epochs: 40, early_stopping: { patience: 100 } } }), name: 'responsiveness' });
+    if (!started.result.ok) throw new Error(JSON.stringify(started.result));
+    const rtts: number[] = [];
+    let training = true;
+    void done.then(() => (training = false));
+    while (training) {
+      const t = performance.now();
+      await call('app.ping', {});
+      rtts.push(performance.now() - t);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    ws.close();
+    rtts.sort((a, b) => a - b);
+    const q = (p: number) => rtts[Math.min(rtts.length - 1, Math.floor(p * rtts.length))] as number;
+    console.log(`responsiveness — app.ping over browser mode's WebSocket every 20 ms while advanced_dnn trains ${epochs} epochs on the 1440-clip corpus (training in a worker thread)`);
+    console.log(`  ${rtts.length} pings: p50 ${q(0.5).toFixed(2)} ms, p95 ${q(0.95).toFixed(2)} ms, p99 ${q(0.99).toFixed(2)} ms, max ${(rtts.at(-1) ?? 0).toFixed(2)} ms   target p95 < 50 ms`);
+  } finally {
+    await server.close();
+    await engine.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const BENCHES: Record<string, () => Promise<void>> = {
+  responsiveness: benchResponsiveness, index: benchIndex, features: benchFeatures, train: benchTrain, accuracy: benchAccuracy };
 
 const names = process.argv.slice(2);
 const unknown = names.filter((n) => !(n in BENCHES));
