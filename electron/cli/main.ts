@@ -272,12 +272,14 @@ const pct = (x: number | null | undefined): string => (x === null || x === undef
 function formatComparison(c: ExperimentComparison): string {
   const width = 28;
   const head = (label: string) => `${label.padEnd(width)}${c.experiments.map((e) => `#${e.id} ${e.name}`.slice(0, 22).padStart(24)).join('')}`;
-  const cells = (values: unknown[], best: number[] = []) =>
-    values.map((v, i) => `${typeof v === 'number' ? pct(v) : v === null ? '—' : JSON.stringify(v)}${best.includes(i) && values.length > 1 ? ' *' : '  '}`.slice(0, 22).padStart(24)).join('');
+  // Config values print as written (0.0001 stays 0.0001); metrics with three decimals and a best mark.
+  const cells = (values: unknown[]) => values.map((v) => (v === null ? '—' : JSON.stringify(v)).slice(0, 22).padStart(22).padEnd(24)).join('');
+  const metricCells = (values: Array<number | null>, best: number[]) =>
+    values.map((v, i) => `${pct(v)}${best.includes(i) ? ' *' : '  '}`.padStart(24)).join('');
   const lines = [head(''), `${'model'.padEnd(width)}${cells(c.experiments.map((e) => e.modelName))}`, `${'split'.padEnd(width)}${cells(c.experiments.map((e) => e.split))}`];
   lines.push('', 'Config keys that differ:', ...(c.configDiff.length ? c.configDiff.map((d) => `${d.key.padEnd(width)}${cells(d.values)}`) : ['  (none)']));
-  lines.push('', 'Metrics (* = best):', ...c.summary.map((r) => `${r.label.padEnd(width)}${cells(r.values, r.best)}`));
-  lines.push('', 'Per class (* = best):', ...c.perClass.map((r) => `${r.label.padEnd(width)}${cells(r.values, r.best)}`));
+  lines.push('', 'Metrics (* = best):', ...c.summary.map((r) => `${r.label.padEnd(width)}${metricCells(r.values, r.best)}`));
+  lines.push('', 'Per class (* = best):', ...c.perClass.map((r) => `${r.label.padEnd(width)}${metricCells(r.values, r.best)}`));
   if (c.warnings.length) lines.push('', ...c.warnings.map((w) => `! ${w}`));
   return `${lines.join('\n')}\n`;
 }

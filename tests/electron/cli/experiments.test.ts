@@ -49,9 +49,12 @@ describe('emotion-studio experiments', () => {
   it('compare prints a readable table with best values marked', async () => {
     const r = await runCli(['experiments', 'compare', String(runs[0]?.experimentId), String(runs[1]?.experimentId), '--db', dbPath]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/training\.l2\s+0\.000\s+0\.010/);
-    expect(r.stdout).toMatch(/^accuracy\s+\S+( \*)?\s+\S+( \*)?$/m);
-    expect(r.stdout).toContain('*');
+    expect(r.stdout).toMatch(/^training\.l2\s+0\.0001\s+0\.01\s*$/m);
+    // The best accuracy carries the mark: the starred column is the higher one (both on a tie).
+    const [a, b] = runs.map((x) => x.accuracy) as [number, number];
+    const row = /^accuracy\s+(\d\.\d{3})( \*)?\s+(\d\.\d{3})( \*)?\s*$/m.exec(r.stdout);
+    expect(row).not.toBeNull();
+    expect([Boolean(row?.[2]), Boolean(row?.[4])]).toEqual([a >= b, b >= a]);
   });
 
   it('list and show', async () => {
