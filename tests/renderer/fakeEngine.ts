@@ -13,6 +13,7 @@ import {
   type MethodOutput,
 } from '../../shared/contract';
 import type { Clip, DatasetInfo, DatasetSummary, IndexResult, RejectedFile } from '../../shared/dataset';
+import type { Experiment } from '../../shared/experiments';
 import type { ClipAudio, ClipFeatures } from '../../shared/features';
 import type { RpcError, RpcResult } from '../../shared/errors';
 import {
@@ -25,6 +26,7 @@ import {
   speechTakesPerActor,
 } from '../../shared/ravdess';
 import { pcm16Wav } from '../helpers/wavBytes';
+import { fakeExperiments, trainResultOf } from './fakeExperiments';
 
 export const RAVDESS_ROOT = '/data/Audio_Speech_Actors_01-24';
 
@@ -121,6 +123,8 @@ export class FakeEngine implements Transport {
   finishBeforeAnswering = false;
   /** Make calls of a method fail only for these clip ids (`clip.*` methods). */
   readonly clipFailures = new Map<number, RpcError>();
+  /** Saved training runs (`experiments.list` / `experiments.get`); empty until `seedExperiments`. */
+  experiments: Experiment[] = [];
 
   #listeners = new Set<(message: EventMessage) => void>();
   /** Held methods: their calls wait here until `release`. */
@@ -171,13 +175,16 @@ export class FakeEngine implements Transport {
     'features.startExtract': () => {
       throw this.#error('UNSUPPORTED', 'The fake engine does not extract features');
     },
-    // No renderer view trains yet: these answer like an engine without experiments.
+    // No renderer view trains yet: a test adds runs with `seedExperiments` / `finishTraining`.
     'training.start': () => {
       throw this.#error('UNSUPPORTED', 'The fake engine does not train');
     },
-    'experiments.list': () => [],
+    'experiments.list': () => this.experiments.map((e) => structuredClone(e)),
     'experiments.get': (payload) => {
-      throw this.#error('NOT_FOUND', `No experiment with id ${(payload as { id: number }).id}`);
+      const { id } = payload as { id: number };
+      const found = this.experiments.find((e) => e.id === id);
+      if (!found) throw this.#error('NOT_FOUND', `No experiment with id ${id}`);
+      return structuredClone(found);
     },
     'experiments.compare': (payload) => {
       throw this.#error('NOT_FOUND', `No experiment with id ${(payload as { ids: number[] }).ids[0]}`);
@@ -309,6 +316,18 @@ export class FakeEngine implements Transport {
       event: 'job.finished',
       payload: { jobId, kind: 'index', status: 'failed', error: { code: 'UNREADABLE', message } },
     });
+  }
+
+  /** Store the four fake runs (actor, stratified, cancelled, k-fold) or the given ones. */
+  seedExperiments(experiments: Experiment[] = fakeExperiments()): Experiment[] {
+    this.experiments.push(...experiments);
+    return experiments;
+  }
+
+  /** A training job ended: store its run and emit `job.finished` of kind 'train'. */
+  finishTraining(experiment: Experiment, jobId = `job-${this.#nextJob++}`): void {
+    this.experiments.push(experiment);
+    this.emit({ event: 'job.finished', payload: { jobId, kind: 'train', status: 'finished', result: trainResultOf(experiment) } });
   }
 
   seedDataset(root: string, clips: Clip[] = generateClips(), rejected: RejectedFile[] = []): StoredDataset {
