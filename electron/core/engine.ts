@@ -7,11 +7,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_CONFIG, type Config } from '../../shared/config';
 import type { AppInfo, EventMessage, HostMode } from '../../shared/contract';
+import type { ClipFeatures } from '../../shared/features';
 import { EngineError } from '../../shared/errors';
 import { openDatabase, type Db } from './db/database';
 import { indexDataset, resolveDatasetRoot } from './dataset/indexer';
 import { datasetSummary, getClip, getDataset, listClips, listDatasets } from './dataset/store';
-import { readFeatures, type StoredFeatures } from './extraction/cache';
+import { readFeatures } from './extraction/cache';
 import { clipFeaturesView } from './extraction/clipView';
 import { createExtractPool, extractDataset, type ExtractPool } from './extraction/extractDataset';
 import { featureSpec } from './extraction/featureConfig';
@@ -74,17 +75,20 @@ export function createEngine(options: EngineOptions): Engine {
   /** One pool per engine, made on first use: workers cost a start-up, extraction runs often. */
   const extractPool = (): ExtractPool => (pool ??= createExtractPool(undefined, options.extractWorker));
 
-  async function clipFeatures(datasetId: number, clipId: number): Promise<{ features: StoredFeatures; names: string[] }> {
+  // The engine's config is fixed: its feature spec and layout are computed once.
+  const spec = featureSpec(config);
+  const featureNames = featureLayout(spec.dsp).names;
+
+  /** A clip's features for the Clip view: from the cache, or extracted now through the same workers and cache. */
+  async function clipFeatures(datasetId: number, clipId: number): Promise<ClipFeatures> {
     const { clip } = getClip(db, datasetId, clipId);
-    const spec = featureSpec(config);
-    const names = featureLayout(spec.dsp).names;
-    const cached = readFeatures(db, clip.id, spec.hash);
-    if (cached) return { features: cached, names };
-    // Not extracted yet for this config: just this clip, through the same workers and cache.
-    const result = await extractDataset(db, datasetId, config, { pool: extractPool(), clipIds: [clip.id] });
-    const fresh = readFeatures(db, clip.id, spec.hash);
-    if (fresh) return { features: fresh, names };
-    throw new EngineError('BAD_FILE', `${clip.path}: ${result.failed[0]?.reason ?? 'features could not be extracted'}`);
+    let features = readFeatures(db, clip.id, spec.hash);
+    if (!features) {
+      const result = await extractDataset(db, datasetId, config, { pool: extractPool(), clipIds: [clip.id] });
+      features = readFeatures(db, clip.id, spec.hash);
+      if (!features) throw new EngineError('BAD_FILE', `${clip.path}: ${result.failed[0]?.reason ?? 'features could not be extracted'}`);
+    }
+    return clipFeaturesView(clipId, features, featureNames, spec.audio, spec.dsp);
   }
 
   const info: AppInfo = {
@@ -133,11 +137,7 @@ export function createEngine(options: EngineOptions): Engine {
       }
       return { mimeType: 'audio/wav', base64: bytes.toString('base64'), sizeBytes: bytes.byteLength };
     },
-    'clip.features': async ({ datasetId, clipId }) => {
-      const { features, names } = await clipFeatures(datasetId, clipId);
-      const spec = featureSpec(config);
-      return clipFeaturesView(clipId, features, names, spec.audio, spec.dsp);
-    },
+    'clip.features': ({ datasetId, clipId }) => clipFeatures(datasetId, clipId),
     'features.startExtract': ({ datasetId }) => {
       getDataset(db, datasetId);
       const jobId = jobs.start('extract', `dataset ${datasetId}`, async (ctx) => {
