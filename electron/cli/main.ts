@@ -24,7 +24,7 @@ import { startTraining } from '../core/training/trainingRunner';
 import { resolveHome } from '../core/paths';
 import type { Config } from '../../shared/config';
 import type { TrainResult } from '../../shared/experiments';
-import { openDatabase } from '../core/db/database';
+import { openDatabase, type Db } from '../core/db/database';
 import { indexDataset } from '../core/dataset/indexer';
 import { createEngine } from '../core/engine';
 import { resolveDbPath } from '../core/paths';
@@ -110,25 +110,35 @@ function formatIndexResult(r: IndexResult): string {
   return lines.join('\n') + '\n';
 }
 
-async function cmdIndex(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { db: { type: 'string' }, json: { type: 'boolean' }, batch: { type: 'string' } }, 1);
-  const batchSize = intOption(values.batch, 'batch', 200, 1, 100_000);
-  const db = openDatabase(resolveDbPath(values.db));
+/** Run `work` with Ctrl+C aborting its signal (the command then reports what it finished and exits 130). */
+async function withSigint<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
   try {
-    const progress = new ProgressPrinter('indexing');
-    const result = await indexDataset(db, positionals[0] as string, {
-      batchSize,
-      signal: controller.signal,
-      onProgress: (done, total, phase) => progress.update(done, total, phase),
-    });
-    progress.end();
+    return await work(controller.signal);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+/** Index a folder with its progress on stderr. */
+async function indexWithProgress(db: Db, dir: string, options: { signal?: AbortSignal; batchSize?: number } = {}): Promise<IndexResult> {
+  const progress = new ProgressPrinter('indexing');
+  const result = await indexDataset(db, dir, { ...options, onProgress: (done, total, phase) => progress.update(done, total, phase) });
+  progress.end();
+  return result;
+}
+
+async function cmdIndex(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, { db: { type: 'string' }, json: { type: 'boolean' }, batch: { type: 'string' } }, 1);
+  const batchSize = intOption(values.batch, 'batch', 200, 1, 100_000);
+  const db = openDatabase(resolveDbPath(values.db));
+  try {
+    const result = await withSigint((signal) => indexWithProgress(db, positionals[0] as string, { signal, batchSize }));
     process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : formatIndexResult(result));
     return result.status === 'cancelled' ? 130 : 0;
   } finally {
-    process.off('SIGINT', onSigint);
     db.close();
   }
 }
@@ -150,28 +160,21 @@ async function cmdFeatures(args: string[]): Promise<number> {
   const config = loadConfigFile(values.config);
   const workers = values.workers === undefined ? undefined : intOption(values.workers, 'workers', 1, 1, 64);
   const db = openDatabase(resolveDbPath(values.db));
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
   try {
-    const indexing = new ProgressPrinter('indexing');
-    const index = await indexDataset(db, positionals[0] as string, {
-      signal: controller.signal,
-      onProgress: (done, total, phase) => indexing.update(done, total, phase),
+    return await withSigint(async (signal) => {
+      const index = await indexWithProgress(db, positionals[0] as string, { signal });
+      if (index.status === 'cancelled') return 130;
+      const progress = new ProgressPrinter('extracting features');
+      const result = await extractDataset(db, index.datasetId, config, {
+        workers,
+        signal,
+        onProgress: (done, total, phase) => progress.update(done, total, phase),
+      });
+      progress.end();
+      process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : formatExtractResult(result));
+      return result.status === 'cancelled' ? 130 : 0;
     });
-    indexing.end();
-    if (index.status === 'cancelled') return 130;
-    const progress = new ProgressPrinter('extracting features');
-    const result = await extractDataset(db, index.datasetId, config, {
-      workers,
-      signal: controller.signal,
-      onProgress: (done, total, phase) => progress.update(done, total, phase),
-    });
-    progress.end();
-    process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : formatExtractResult(result));
-    return result.status === 'cancelled' ? 130 : 0;
   } finally {
-    process.off('SIGINT', onSigint);
     db.close();
   }
 }
@@ -185,10 +188,7 @@ async function trainOnFolder(dir: string, config: Config, opts: { name: string; 
   try {
     markInterrupted(db);
     removeStaleArtifactTemps(artifactsRoot);
-    const indexing = new ProgressPrinter('indexing');
-    const index = await indexDataset(db, dir, { onProgress: (done, total, phase) => indexing.update(done, total, phase) });
-    indexing.end();
-    datasetId = index.datasetId;
+    datasetId = (await indexWithProgress(db, dir)).datasetId;
   } finally {
     db.close();
   }
@@ -205,15 +205,12 @@ async function trainOnFolder(dir: string, config: Config, opts: { name: string; 
         ),
     },
   );
-  const onSigint = () => handle.cancel();
-  process.once('SIGINT', onSigint);
-  try {
-    const result = await handle.result;
-    progress.end();
-    return { result, dbPath };
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
+  const result = await withSigint((signal) => {
+    signal.addEventListener('abort', () => handle.cancel(), { once: true });
+    return handle.result;
+  });
+  progress.end();
+  return { result, dbPath };
 }
 
 function printTrainResult(result: TrainResult, dbPath: string, json: boolean | undefined): number {
