@@ -19,7 +19,7 @@ const dataSchema = z
       .record(emotionCode, z.enum(EMOTIONS))
       .refine((m) => Object.keys(m).length >= 2, 'at least two emotions')
       .refine((m) => Object.entries(m).every(([code, name]) => EMOTION_BY_CODE[code] === name), {
-        message: 'each code must map to its RAVDESS name (01 neutral, 02 calm, 03 happy, 04 sad, 05 angry, 06 fearful, 07 disgust, 08 surprised)',
+        message: 'each code mapped to its RAVDESS name (01 neutral, 02 calm, 03 happy, 04 sad, 05 angry, 06 fearful, 07 disgust, 08 surprised)',
       })
       .default({ '01': 'neutral', '02': 'calm', '03': 'happy', '04': 'sad', '05': 'angry', '06': 'fearful' }),
     /** Extension: seconds skipped at the start (RAVDESS clips open with ~0.5–1 s of silence). */
@@ -49,7 +49,7 @@ const featuresSchema = z
     hop_length: z.number().int().min(64).max(8192).default(512),
   })
   .strict()
-  .refine((f) => f.n_mfcc <= f.mfcc_n_mels, { message: 'n_mfcc must not exceed mfcc_n_mels', path: ['n_mfcc'] });
+  .refine((f) => f.n_mfcc <= f.mfcc_n_mels, { message: 'at most mfcc_n_mels (the MFCC is taken from that many mel bands)', path: ['n_mfcc'] });
 
 export const MODEL_NAMES = ['advanced_dnn', 'cnn', 'lstm'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
@@ -62,11 +62,14 @@ const modelSchema = z
   })
   .strict()
   .refine((m) => m.dropout_rates.length === 0 || m.dropout_rates.length === m.hidden_layers.length, {
-    message: 'dropout_rates needs one rate per hidden layer (or none)',
+    message: 'one dropout rate per hidden layer (or none)',
     path: ['dropout_rates'],
   });
 
-const actorList = z.array(z.number().int().min(1).max(24)).min(1);
+const actorList = z
+  .array(z.number().int().min(1).max(24))
+  .min(1)
+  .refine((actors) => new Set(actors).size === actors.length, 'each actor at most once');
 
 const trainingSchema = z
   .object({
@@ -104,8 +107,12 @@ const trainingSchema = z
   .strict()
   .refine(
     (t) => !t.test_actors || !t.validation_actors || t.test_actors.every((a) => !t.validation_actors?.includes(a)),
-    { message: 'test_actors and validation_actors must not share an actor', path: ['validation_actors'] },
-  );
+    { message: 'no actor that is also in test_actors', path: ['validation_actors'] },
+  )
+  .refine((t) => t.test_fraction + t.validation_fraction < 1, {
+    message: 'a value that leaves clips for training (test_fraction + validation_fraction < 1)',
+    path: ['validation_fraction'],
+  });
 
 export const configSchema = z
   .object({

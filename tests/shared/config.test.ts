@@ -22,10 +22,13 @@ describe('config schema', () => {
     [{ features: { include_delta: 'yes' } }, 'features.include_delta: got "yes", expected a boolean'],
     [{ features: { n_fft: 1000 } }, 'features.n_fft: got 1000, expected a power of two from 256 to 8192'],
     [{ data: { pre_emphasis: 1.2 } }, 'data.pre_emphasis: got 1.2, expected a number < 1'],
-    [{ model: { hidden_layers: [64, 32], dropout_rates: [0.2] } }, 'model.dropout_rates: got [0.2], expected dropout_rates needs one rate per hidden layer (or none)'],
-    [{ data: { emotions: { '01': 'calm', '02': 'neutral' } } }, 'data.emotions: got {"01":"calm","02":"neutral"}, expected each code must map to its RAVDESS name'],
+    [{ model: { hidden_layers: [64, 32], dropout_rates: [0.2] } }, 'model.dropout_rates: got [0.2], expected one dropout rate per hidden layer (or none)'],
+    [{ data: { emotions: { '01': 'calm', '02': 'neutral' } } }, 'data.emotions: got {"01":"calm","02":"neutral"}, expected each code mapped to its RAVDESS name'],
     [{ data: { emotions: { '09': 'neutral', '01': 'neutral' } } }, 'data.emotions.09: key "09" is invalid, expected a RAVDESS emotion code "01".."08"'],
-    [{ training: { test_actors: [1, 2], validation_actors: [2, 3] } }, 'training.validation_actors: got [2,3], expected test_actors and validation_actors must not share an actor'],
+    [{ training: { test_actors: [1, 2], validation_actors: [2, 3] } }, 'training.validation_actors: got [2,3], expected no actor that is also in test_actors'],
+    [{ training: { test_actors: [3, 3] } }, 'training.test_actors: got [3,3], expected each actor at most once'],
+    [{ training: { test_fraction: 0.6, validation_fraction: 0.4 } }, 'training.validation_fraction: got 0.4, expected a value that leaves clips for training (test_fraction + validation_fraction < 1)'],
+    [{ features: { n_mfcc: 60, mfcc_n_mels: 40 } }, 'features.n_mfcc: got 60, expected at most mfcc_n_mels'],
     [{ training: { test_actors: [25] } }, 'training.test_actors.0: got 25, expected a number ≤ 24'],
   ])('%j → %s', (input, message) => {
     const r = parseConfig(input);
