@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { Clip, DatasetInfo, DatasetSummary, IndexResult } from './dataset';
 import type { ClipAudio, ClipFeatures, ExtractResult } from './features';
 import { configSchema } from './config';
-import type { EpochEvent, Experiment, ExperimentComparison, TrainResult } from './experiments';
+import type { EpochEvent, Experiment, ExperimentArchive, ExperimentComparison, TrainResult } from './experiments';
 import type { RpcError } from './errors';
 
 interface MethodSpec<I extends z.ZodType, O> {
@@ -27,6 +27,7 @@ function method<O>() {
 const empty = z.object({}).strict();
 const datasetId = z.number().int().positive();
 const clipRef = z.object({ datasetId, clipId: z.number().int().positive() }).strict();
+const experimentId = z.number().int().positive();
 const jobId = z.string().regex(/^job-[0-9a-z-]{1,64}$/, 'a job id like "job-1"');
 /** A filesystem path as typed or chosen by the user. Existence is checked by the engine. */
 const userPath = z
@@ -42,6 +43,8 @@ export interface AppInfo {
   mode: HostMode;
   /** True when the host can show a native folder picker (`dataset.chooseFolder`). */
   nativeDialogs: boolean;
+  /** True when the host can open a folder in the system file manager (`experiments.openFolder`). */
+  nativeOpen: boolean;
   dbPath: string;
 }
 
@@ -81,6 +84,8 @@ export interface JobState {
   progress: JobProgress | null;
   /** Free-form, human-readable subject of the job (e.g. the folder being indexed). */
   subject: string;
+  /** Train jobs, once the run's experiment row exists: its id (curves so far come from `experiments.get`). */
+  experimentId?: number;
 }
 
 export const METHODS = {
@@ -105,9 +110,14 @@ export const METHODS = {
   /** Extract (or refresh from cache) every usable clip's features as a job. */
   'features.startExtract': method<{ jobId: string }>()(z.object({ datasetId }).strict()),
 
-  /** Train one experiment as a job (features extracted first if needed); epochs arrive as `training.epoch`. */
+  /**
+   * Train one experiment as a job; epochs arrive as `training.epoch`. With `reindex`, the dataset's folder
+   * is re-indexed first (phase `indexing`, incremental); features are extracted first where not cached.
+   */
   'training.start': method<{ jobId: string }>()(
-    z.object({ datasetId, config: configSchema, name: z.string().trim().min(1).max(120).optional() }).strict(),
+    z
+      .object({ datasetId, config: configSchema, name: z.string().trim().min(1).max(120).optional(), reindex: z.boolean().optional() })
+      .strict(),
   ),
   'experiments.list': method<Experiment[]>()(empty),
   'experiments.get': method<Experiment>()(z.object({ id: z.number().int().positive() }).strict()),
@@ -115,6 +125,27 @@ export const METHODS = {
   'experiments.compare': method<ExperimentComparison>()(
     z.object({ ids: z.array(z.number().int().positive()).min(2, 'at least 2 experiments').max(4, 'at most 4 experiments') }).strict(),
   ),
+  /** Rename a run and/or replace its notes; answers the updated run. */
+  'experiments.update': method<Experiment>()(
+    z
+      .object({
+        id: experimentId,
+        name: z.string().trim().min(1, 'a name is required').max(120, 'a name is at most 120 characters').optional(),
+        notes: z.string().max(10_000, 'notes are at most 10000 characters').optional(),
+      })
+      .strict()
+      .refine((p) => p.name !== undefined || p.notes !== undefined, 'give a name or notes to change'),
+  ),
+  /**
+   * Delete a run that is not running (`BUSY` otherwise) with its artifact folder, when that lies inside
+   * the engine's artifacts root. The row goes first (with the folder moved aside in the same
+   * transaction); if the folder then cannot be removed, the error names what is left.
+   */
+  'experiments.delete': method<{ deleted: true }>()(z.object({ id: experimentId }).strict()),
+  /** Show the run's artifact folder in the system file manager; `UNSUPPORTED` where the host has none (browser mode). */
+  'experiments.openFolder': method<{ opened: true }>()(z.object({ id: experimentId }).strict()),
+  /** The run's artifact folder as a .zip (base64), for download. */
+  'experiments.archive': method<ExperimentArchive>()(z.object({ id: experimentId }).strict()),
 
   'jobs.list': method<JobState[]>()(empty),
   'jobs.cancel': method<{ cancelled: boolean }>()(z.object({ jobId }).strict()),

@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   'BAD_FILE',
   /** The thing exists in the contract but this host cannot do it (e.g. a native dialog in browser mode). */
   'UNSUPPORTED',
+  /** The thing is in use and cannot change now (e.g. deleting an experiment that is still training). */
+  'BUSY',
   'CANCELLED',
   /** Anything unexpected; the message says what. */
   'INTERNAL',

@@ -163,3 +163,12 @@ export interface ExperimentComparison {
   /** Human-readable cautions: different splits, speaker-dependent results, unfinished runs. */
   warnings: string[];
 }
+
+/** A run's artifact folder zipped for download (`experiments.archive`). */
+export interface ExperimentArchive {
+  /** `<folder name>.zip`; inside, every file sits under `<folder name>/`. */
+  fileName: string;
+  base64: string;
+  /** Size of the zip (not of the base64 text). */
+  bytes: number;
+}

@@ -18,8 +18,9 @@ import { createExtractPool, extractDataset, type ExtractPool } from './extractio
 import { featureSpec } from './extraction/featureConfig';
 import { featureLayout } from './features';
 import { removeStaleArtifactTemps } from './experiments/artifacts';
-import { getExperiment, listExperiments, markInterrupted } from './experiments/store';
+import { getExperiment, listExperiments, markInterrupted, updateExperiment } from './experiments/store';
 import { compareExperiments } from './experiments/compare';
+import { deleteExperiment, experimentArchive, experimentFolder } from './experiments/manage';
 import { startTraining } from './training/trainingRunner';
 import { EventHub } from './events';
 import { JobManager } from './jobs/jobManager';
@@ -30,6 +31,8 @@ export interface EngineHost {
   mode: HostMode;
   /** A native folder picker, where the host has one (Electron). */
   chooseFolder?: () => Promise<string | null>;
+  /** Open a folder in the system file manager (Electron `shell.openPath`): '' on success, else the error. */
+  openPath?: (folder: string) => Promise<string>;
 }
 
 export interface EngineOptions {
@@ -95,6 +98,7 @@ export function createEngine(options: EngineOptions): Engine {
     version: APP_VERSION,
     mode: host.mode,
     nativeDialogs: host.chooseFolder !== undefined,
+    nativeOpen: host.openPath !== undefined,
     dbPath: options.dbPath,
   };
 
@@ -147,10 +151,15 @@ export function createEngine(options: EngineOptions): Engine {
       return { jobId };
     },
 
-    'training.start': ({ datasetId, config: runConfig, name }) => {
+    'training.start': ({ datasetId, config: runConfig, name, reindex }) => {
       const dataset = getDataset(db, datasetId);
       const runName = name ?? `${runConfig.model.name} ${runConfig.training.split} ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`;
-      const jobId = jobs.start('train', `${runName} on ${dataset.name}`, (ctx) => {
+      const jobId = jobs.start('train', `${runName} on ${dataset.name}`, async (ctx) => {
+        if (reindex) {
+          // Incremental: an unchanged folder costs one stat per file. New, changed or vanished files are picked up.
+          const indexed = await indexDataset(db, dataset.root, { signal: ctx.signal, onProgress: (done, total) => ctx.progress(done, total, 'indexing') });
+          if (indexed.status === 'cancelled' || ctx.signal.aborted) throw new EngineError('CANCELLED', 'cancelled while indexing');
+        }
         const handle = startTraining(
           {
             dbPath: options.dbPath,
@@ -161,6 +170,7 @@ export function createEngine(options: EngineOptions): Engine {
             extractWorker: options.extractWorker?.href,
           },
           {
+            onCreated: (experimentId) => ctx.setExperimentId(experimentId),
             onPhase: (phase, done, total) => ctx.progress(done, total, phase),
             onEpoch: (e) => {
               ctx.progress(e.epoch, e.epochs, e.fold ? `training fold ${e.fold}/${e.folds}` : 'training');
@@ -177,6 +187,21 @@ export function createEngine(options: EngineOptions): Engine {
     'experiments.list': () => listExperiments(db),
     'experiments.get': ({ id }) => getExperiment(db, id),
     'experiments.compare': ({ ids }) => compareExperiments(ids.map((id) => getExperiment(db, id))),
+    'experiments.update': ({ id, name, notes }) => updateExperiment(db, id, { name, notes }),
+    'experiments.delete': ({ id }) => {
+      deleteExperiment(db, artifactsRoot, id);
+      return { deleted: true };
+    },
+    'experiments.openFolder': async ({ id }) => {
+      if (!host.openPath) {
+        throw new EngineError('UNSUPPORTED', 'This host cannot open folders: download the artifacts instead');
+      }
+      const folder = experimentFolder(getExperiment(db, id));
+      const problem = await host.openPath(folder);
+      if (problem) throw new EngineError('UNREADABLE', `Could not open ${folder}: ${problem}`);
+      return { opened: true };
+    },
+    'experiments.archive': ({ id }) => experimentArchive(getExperiment(db, id)),
 
     'jobs.list': () => jobs.list(),
     'jobs.cancel': ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),

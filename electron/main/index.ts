@@ -78,7 +78,7 @@ if (!app.requestSingleInstanceLock()) {
 
     engine = createEngine({
       dbPath: resolveDbPath(undefined),
-      host: { mode: 'electron', chooseFolder },
+      host: { mode: 'electron', chooseFolder, openPath: (folder) => shell.openPath(folder) },
       extractWorker: pathToFileURL(path.join(here, 'extractWorker.js')),
       trainWorker: pathToFileURL(path.join(here, 'trainWorker.js')),
     });

@@ -42,7 +42,7 @@ describe.skipIf(!binary)(title, () => {
     expect(await page.title()).toBe('Emotion Studio');
     expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
     const info = await page.evaluate(() => (window as unknown as { api: Transport }).api.invoke('app.info', {}));
-    expect(info).toMatchObject({ ok: true, value: { mode: 'electron', nativeDialogs: true } });
+    expect(info).toMatchObject({ ok: true, value: { mode: 'electron', nativeDialogs: true, nativeOpen: true } });
     await page.evaluate((root) => (window as unknown as { api: Transport }).api.invoke('dataset.startIndex', { root }), corpus);
     await page.reload();
     await expect.poll(() => page.getByTestId('clip-count').textContent(), { timeout: 30_000 }).toBe('1440');

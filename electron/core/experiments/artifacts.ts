@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
+import { zipSync, type Zippable } from 'fflate';
 import type { EpochLog, Experiment, ExperimentMetrics } from '../../../shared/experiments';
 import { writeModelFiles } from '../training/modelIo';
 import { confusionMatrixPng, trainingPlotsPng } from './plots';
@@ -74,4 +75,85 @@ export function removeStaleArtifactTemps(root: string): void {
       fs.rmSync(path.join(root, entry), { recursive: true, force: true });
     }
   }
+}
+
+/** Where an experiment's artifact folder is, or why there is none to use. */
+export type ArtifactFolder = { folder: string } | { folder: null; problem: string };
+
+const isInside = (root: string, candidate: string): boolean => {
+  const rel = path.relative(root, candidate);
+  return rel !== '' && !path.isAbsolute(rel) && rel.split(path.sep)[0] !== '..';
+};
+
+/**
+ * The real path of the folder a run recorded (its own `artifactsDir`, never a path a caller names),
+ * when it is still a folder and not a link. Reading it — zip, open — is fine wherever it is: a run
+ * trained with `--out DIR` keeps its artifacts there.
+ */
+export function findArtifactFolder(dir: string | null): ArtifactFolder {
+  if (dir === null) return { folder: null, problem: 'this run saved no artifacts' };
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR'
+      ? { folder: null, problem: `the folder ${dir} no longer exists` }
+      : { folder: null, problem: `${dir}: ${(err as Error).message}` };
+  }
+  if (!stat.isDirectory()) return { folder: null, problem: `${dir} is not a folder` };
+  return { folder: fs.realpathSync(dir) };
+}
+
+/**
+ * As `findArtifactFolder`, and strictly inside the artifacts root once links are resolved in both:
+ * the only folders the engine deletes. A folder elsewhere (`--out DIR`, a copied database), or
+ * reached through a link pointing out of the root, is never followed.
+ */
+export function ownedArtifactFolder(root: string, dir: string | null): ArtifactFolder {
+  const found = findArtifactFolder(dir);
+  if (found.folder === null) return found;
+  let realRoot: string;
+  try {
+    realRoot = fs.realpathSync(root);
+  } catch {
+    realRoot = path.resolve(root);
+  }
+  return isInside(realRoot, found.folder) ? found : { folder: null, problem: `${dir} is outside the artifacts folder ${root}` };
+}
+
+/** A deleted run's folder is renamed to this (swept by `removeStaleArtifactTemps` if removing it fails). */
+export function trashNameFor(folder: string, serial: number): string {
+  return `${TMP_MARK}deleted-${path.basename(folder)}-${serial}-${process.pid}`;
+}
+
+/** Largest artifact folder sent whole (base64 over IPC/WebSocket). */
+export const MAX_ARCHIVE_BYTES = 200 * 1024 * 1024;
+
+/** Already-compressed or incompressible files are stored, not deflated again. */
+const STORED = /\.(png|bin)$/i;
+
+/**
+ * Every regular file under `folder` (links are skipped, not followed) zipped under `<folder name>/`,
+ * with its modification time.
+ */
+export function zipArtifactFolder(folder: string): Uint8Array {
+  const top = path.basename(folder);
+  const files: Zippable = {};
+  let total = 0;
+  const walk = (dir: string, prefix: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name);
+      const name = `${prefix}/${entry.name}`;
+      if (entry.isDirectory()) walk(full, name);
+      else if (entry.isFile()) {
+        const bytes = fs.readFileSync(full);
+        total += bytes.byteLength;
+        if (total > MAX_ARCHIVE_BYTES) throw new Error(`${folder} holds more than ${MAX_ARCHIVE_BYTES} bytes`);
+        files[name] = [bytes, { level: STORED.test(entry.name) ? 0 : 6, mtime: fs.statSync(full).mtime }];
+      }
+    }
+  };
+  walk(folder, top);
+  return zipSync(files);
 }

@@ -140,6 +140,23 @@ export function findExperiment(db: Db, idOrName: string): Experiment {
   return toExperiment(row);
 }
 
+/** Rename a run and/or replace its notes (a running run too: the end of training never touches either). */
+export function updateExperiment(db: Db, id: number, patch: { name?: string; notes?: string }): Experiment {
+  const info = db
+    .prepare('UPDATE experiments SET name = coalesce(?, name), notes = coalesce(?, notes) WHERE id = ?')
+    .run(patch.name ?? null, patch.notes ?? null, id);
+  if (info.changes === 0) throw new EngineError('NOT_FOUND', `No experiment with id ${id}`);
+  return getExperiment(db, id);
+}
+
+/**
+ * Delete a run's row unless it is running; returns whether a row went. Callers that also remove files
+ * run this inside their transaction (see `deleteExperiment`).
+ */
+export function deleteExperimentRow(db: Db, id: number): boolean {
+  return db.prepare("DELETE FROM experiments WHERE id = ? AND status != 'running'").run(id).changes > 0;
+}
+
 export function listExperiments(db: Db): Experiment[] {
   return (db.prepare('SELECT * FROM experiments ORDER BY id DESC').all() as ExperimentRow[]).map(toExperiment);
 }

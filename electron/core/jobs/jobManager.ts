@@ -18,6 +18,8 @@ export interface JobContext {
   jobId: string;
   signal: AbortSignal;
   progress(done: number, total: number, phase: string): void;
+  /** Tag a train job with its experiment, for `jobs.list` (a reloaded window finds the run's curves). */
+  setExperimentId(id: number): void;
 }
 
 /** What a job run returns: its result, and whether it stopped early because it was cancelled. */
@@ -51,6 +53,9 @@ export class JobManager {
         const progress: JobProgress = { jobId, kind, done, total, phase };
         state.progress = progress;
         this.emit({ event: 'job.progress', payload: progress });
+      },
+      setExperimentId: (id) => {
+        state.experimentId = id;
       },
     };
     const finish = (status: JobEndStatus, extra: { result?: JobResults[K]; error?: RpcError }): JobFinished => {

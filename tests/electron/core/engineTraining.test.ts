@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { indexDataset } from '../../../electron/core/dataset/indexer';
 import { createEngine, type Engine } from '../../../electron/core/engine';
 import { dispatch } from '../../../electron/core/rpc';
-import type { EventMessage, JobFinished } from '../../../shared/contract';
+import type { EventMessage, JobFinished, JobState } from '../../../shared/contract';
 import type { EpochEvent, Experiment, TrainResult } from '../../../shared/experiments';
 import { tempDir } from '../../helpers/fixtureCorpus';
 
@@ -59,14 +59,34 @@ describe('training as an engine job', () => {
         }
       });
     });
+    // A window that reloads now finds the running job, its experiment, and the curves so far.
+    const running = await dispatch(engine.handlers, 'jobs.list', {});
+    const job = (running as { value: JobState[] }).value.find((j) => j.jobId === jobId);
+    expect(job).toMatchObject({ kind: 'train', experimentId: expect.any(Number), progress: { phase: 'training' } });
+    const sofar = await dispatch(engine.handlers, 'experiments.get', { id: job?.experimentId ?? 0 });
+    expect(sofar).toMatchObject({ ok: true, value: { status: 'running', name: 'to cancel', backend: expect.any(String) } });
+    expect((sofar as { value: Experiment }).value.history[0]?.length).toBeGreaterThanOrEqual(2);
     expect(await dispatch(engine.handlers, 'jobs.cancel', { jobId })).toEqual({ ok: true, value: { cancelled: true } });
     const end = await ended;
+    expect((end.result as TrainResult).experimentId).toBe(job?.experimentId);
     expect(end).toMatchObject({ status: 'cancelled', result: { status: 'cancelled' } });
     const got = await dispatch(engine.handlers, 'experiments.get', { id: (end.result as TrainResult).experimentId });
     const e = (got as { value: Experiment }).value;
     expect(e.status).toBe('cancelled');
     expect(e.history[0]?.length).toBeGreaterThanOrEqual(2);
     expect(e.history[0]?.length).toBeLessThan(300);
+  });
+
+  it('with reindex, the folder is re-indexed first (its own phase), then features, then training', async () => {
+    const phases: string[] = [];
+    const stop = engine.subscribe((m) => {
+      if (m.event === 'job.progress' && m.payload.kind === 'train' && phases.at(-1) !== m.payload.phase) phases.push(m.payload.phase);
+    });
+    const start = await dispatch(engine.handlers, 'training.start', { datasetId, config: config({ epochs: 1 }), name: 'reindexed', reindex: true });
+    const end = await finishedOf((start as { value: { jobId: string } }).value.jobId);
+    stop();
+    expect(end).toMatchObject({ status: 'finished' });
+    expect(phases.slice(0, 3)).toEqual(['indexing', 'extracting features', 'training']);
   });
 
   it('refuses an invalid config in the payload, naming the key', async () => {

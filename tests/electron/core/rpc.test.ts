@@ -46,5 +46,13 @@ describe('dispatch', () => {
       ok: false, error: { code: 'NOT_FOUND', message: 'Folder /definitely/not/here does not exist' },
     });
     expect(await dispatch(engine.handlers, 'dataset.chooseFolder', {})).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED' } });
+    expect(await dispatch(engine.handlers, 'experiments.openFolder', { id: 1 })).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED' } });
+    for (const [method, payload] of [
+      ['experiments.update', { id: 999, notes: 'x' }],
+      ['experiments.delete', { id: 999 }],
+      ['experiments.archive', { id: 999 }],
+    ] as const) {
+      expect(await dispatch(engine.handlers, method, payload)).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'No experiment with id 999' } });
+    }
   });
 });

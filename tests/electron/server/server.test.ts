@@ -90,7 +90,7 @@ describe('browser-mode server', () => {
   it('carries calls, typed errors and job events over the socket', async () => {
     const { client, close } = await connectWs(wsUrl(server.token), { Origin: `http://127.0.0.1:${server.port}` });
     try {
-      expect(await client.call('app.info', {})).toMatchObject({ mode: 'browser', nativeDialogs: false });
+      expect(await client.call('app.info', {})).toMatchObject({ mode: 'browser', nativeDialogs: false, nativeOpen: false });
       await expect(client.call('dataset.startIndex', { root: '/no/such/dir' })).rejects.toEqual(
         new ApiError('NOT_FOUND', 'Folder /no/such/dir does not exist'),
       );
