@@ -4,12 +4,14 @@
  * view, a cancelled run, k-fold summaries) and refreshing when a training job ends. Canvases get no 2D
  * context in jsdom, so the heatmap and uPlot charts render only their DOM and accessible labels.
  */
-import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClient } from '../../shared/client';
-import { SPEAKER_DEPENDENT_LABEL } from '../../shared/experiments';
+import { SPEAKER_DEPENDENT_LABEL, type Experiment } from '../../shared/experiments';
+import ExperimentsView from '../../renderer/src/features/experiments/ExperimentsView.svelte';
 import { ExperimentsStore } from '../../renderer/src/features/experiments/experimentsStore.svelte';
-import { FakeEngine } from './fakeEngine';
+import { downloadBase64, REVOKE_AFTER_MS } from '../../renderer/src/lib/download';
+import { FAKE_ZIP_BYTES, FakeEngine } from './fakeEngine';
 import { ACTOR_CONFUSION, fakeExperiments, LABELS } from './fakeExperiments';
 import { renderApp } from './helpers';
 
@@ -76,8 +78,10 @@ async function openRun(name: string): Promise<HTMLElement> {
 describe('history table', () => {
   it('shows the empty state when there are no experiments', async () => {
     const { engine } = await openExperiments();
-    await waitFor(() => expect(screen.getByTestId('experiments-empty').textContent).toMatch(/No experiments yet — train one with emotion-studio train/));
-    expect(engine.callsOf('experiments.list')).toEqual([{}]);
+    await waitFor(() => expect(screen.getByTestId('experiments-empty').textContent).toBe('No experiments yet — train one in the Train view (or with emotion-studio train …) and it will appear here.'));
+    // The Experiments and Compare views each list the runs once.
+    expect(engine.callsOf('experiments.list').length).toBeGreaterThan(0);
+    expect(new Set(engine.callsOf('experiments.list').map((c) => JSON.stringify(c)))).toEqual(new Set(['{}']));
     expect(screen.queryByTestId('experiments-table')).toBeNull();
   });
 
@@ -231,7 +235,7 @@ describe('refreshing', () => {
 
     engine.finishTraining(second);
     await waitFor(() => expect(names()).toEqual(['stratified-dnn', 'actor-dnn']));
-    expect(engine.callsOf('experiments.list')).toHaveLength(lists + 1);
+    expect(engine.callsOf('experiments.list').length).toBeGreaterThan(lists);
     expect(engine.callsOf('experiments.get')).toHaveLength(gets + 1);
     expect(screen.getByTestId('experiment-detail')).toBeTruthy();
   });
@@ -254,5 +258,248 @@ describe('refreshing', () => {
     await store.loadList();
     expect(store.error).toBe('Could not load the experiments: database is locked');
     expect(store.experiments.map((e) => e.id)).toEqual([1]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Managing runs. The view is rendered on its own, with the props the app passes (`nativeOpen` from
+// `app.info`, `onRerun`). jsdom has no showModal()/close(): they only toggle `open` here.
+
+describe('managing a run', () => {
+  const controllers: AbortController[] = [];
+  const dialogProto = HTMLDialogElement.prototype as Partial<HTMLDialogElement>;
+  const nativeShowModal = dialogProto.showModal;
+  const nativeClose = dialogProto.close;
+
+  beforeEach(() => {
+    dialogProto.showModal = function (this: HTMLDialogElement) {
+      this.setAttribute('open', '');
+    };
+    dialogProto.close = function (this: HTMLDialogElement) {
+      this.removeAttribute('open');
+    };
+  });
+  afterEach(() => {
+    for (const c of controllers.splice(0)) c.abort();
+    dialogProto.showModal = nativeShowModal;
+    dialogProto.close = nativeClose;
+  });
+
+  async function managedView(opts: { nativeOpen?: boolean; experiments?: Experiment[] } = {}) {
+    const engine = new FakeEngine();
+    engine.nativeOpen = opts.nativeOpen ?? false;
+    engine.seedExperiments(opts.experiments);
+    const store = new ExperimentsStore(createClient(engine));
+    const controller = new AbortController();
+    controllers.push(controller);
+    await store.start(controller.signal);
+    const onRerun = vi.fn<(experiment: Experiment) => void>();
+    render(ExperimentsView, { props: { store, nativeOpen: opts.nativeOpen ?? false, onRerun } });
+    await waitFor(() => expect(tableRows()).toHaveLength(engine.experiments.length));
+    return { engine, store, onRerun };
+  }
+
+  const button = (detail: HTMLElement, name: string | RegExp) => within(detail).getByRole('button', { name }) as HTMLButtonElement;
+  const heading = (detail: HTMLElement) => within(detail).getByRole('heading', { level: 2 }).textContent;
+
+  it('renames in place: Enter saves the trimmed name, the table follows', async () => {
+    const { engine } = await managedView();
+    const detail = await openRun('actor-dnn');
+    await fireEvent.click(button(detail, 'Rename'));
+    const input = within(detail).getByRole('textbox', { name: 'Experiment name' }) as HTMLInputElement;
+    expect(input.value).toBe('actor-dnn');
+    expect(document.activeElement).toBe(input);
+
+    await fireEvent.input(input, { target: { value: '  actor split, lr 1e-3  ' } });
+    await fireEvent.keyDown(input, { key: 'Enter' });
+    await waitFor(() => expect(heading(detail)).toBe('actor split, lr 1e-3'));
+    expect(engine.callsOf('experiments.update')).toEqual([{ id: 1, name: 'actor split, lr 1e-3' }]);
+    expect(names()).toContain('actor split, lr 1e-3');
+    expect(within(detail).queryByRole('textbox', { name: 'Experiment name' })).toBeNull();
+    expect(document.activeElement).toBe(button(detail, 'Rename'));
+  });
+
+  it('refuses an empty name with a message, and Escape cancels without saving', async () => {
+    const { engine } = await managedView();
+    const detail = await openRun('actor-dnn');
+    await fireEvent.click(button(detail, 'Rename'));
+    const input = within(detail).getByRole('textbox', { name: 'Experiment name' });
+    await fireEvent.input(input, { target: { value: '   ' } });
+    expect(within(detail).getByTestId('rename-problem').textContent).toBe('A name is required.');
+    expect(input.getAttribute('aria-invalid')).toBe('true');
+    expect(button(detail, 'Save').disabled).toBe(true);
+    await fireEvent.keyDown(input, { key: 'Enter' });
+    await fireEvent.input(input, { target: { value: 'x'.repeat(121) } });
+    expect(within(detail).getByTestId('rename-problem').textContent).toBe('A name is at most 120 characters.');
+
+    await fireEvent.input(input, { target: { value: 'never saved' } });
+    expect(within(detail).queryByTestId('rename-problem')).toBeNull();
+    await fireEvent.keyDown(input, { key: 'Escape' });
+    expect(heading(detail)).toBe('actor-dnn');
+    expect(engine.callsOf('experiments.update')).toEqual([]);
+  });
+
+  it('keeps the editor open and shows the banner when renaming fails', async () => {
+    const { engine } = await managedView();
+    const detail = await openRun('actor-dnn');
+    engine.failures.set('experiments.update', { code: 'INTERNAL', message: 'database is locked' });
+    await fireEvent.click(button(detail, 'Rename'));
+    const input = within(detail).getByRole('textbox', { name: 'Experiment name' });
+    await fireEvent.input(input, { target: { value: 'other' } });
+    await fireEvent.keyDown(input, { key: 'Enter' });
+    await waitFor(() => expect(screen.getByTestId('experiments-error').textContent).toContain('Could not rename experiment 1 "actor-dnn": database is locked'));
+    expect((within(detail).getByRole('textbox', { name: 'Experiment name' }) as HTMLInputElement).value).toBe('other');
+  });
+
+  it('edits notes: unsaved changes, Save notes, then saved', async () => {
+    const [first] = fakeExperiments();
+    if (!first) throw new Error('fixtures');
+    const { engine } = await managedView({ experiments: [{ ...first, notes: 'first try' }] });
+    const detail = await openRun('actor-dnn');
+    const notes = within(detail).getByRole('textbox', { name: 'Notes' }) as HTMLTextAreaElement;
+    expect(notes.value).toBe('first try');
+    expect(button(detail, 'Save notes').disabled).toBe(true);
+    expect(within(detail).getByTestId('notes-state').textContent).toBe('');
+
+    await fireEvent.input(notes, { target: { value: 'first try\nneutral is confused with calm' } });
+    expect(within(detail).getByTestId('notes-state').textContent).toBe('Unsaved changes');
+    await fireEvent.click(button(detail, 'Save notes'));
+    await waitFor(() => expect(within(detail).getByTestId('notes-state').textContent).toBe('Saved'));
+    expect(engine.callsOf('experiments.update')).toEqual([{ id: 1, notes: 'first try\nneutral is confused with calm' }]);
+    expect(button(detail, 'Save notes').disabled).toBe(true);
+    expect(engine.experiments[0]?.notes).toBe('first try\nneutral is confused with calm');
+  });
+
+  it('asks before deleting: Cancel keeps the run', async () => {
+    const { engine } = await managedView();
+    const detail = await openRun('stratified-dnn');
+    await fireEvent.click(button(detail, 'Delete…'));
+    const dialog = screen.getByRole('dialog', { name: 'Delete experiment “stratified-dnn”?' });
+    expect(dialog.tagName).toBe('DIALOG');
+    expect(dialog.hasAttribute('open')).toBe(true);
+    expect(dialog.textContent).toContain('/runs/2');
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(engine.callsOf('experiments.delete')).toEqual([]);
+    expect(names()).toContain('stratified-dnn');
+    expect(screen.getByTestId('experiment-detail')).toBeTruthy();
+  });
+
+  it('deletes after confirmation: the detail closes and the list reloads without the run', async () => {
+    const { engine } = await managedView();
+    const detail = await openRun('stratified-dnn');
+    const lists = engine.callsOf('experiments.list').length;
+    await fireEvent.click(button(detail, 'Delete…'));
+    await fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(names()).toEqual(['kfold-dnn', 'cancelled-run', 'actor-dnn']));
+    expect(screen.queryByTestId('experiment-detail')).toBeNull();
+    expect(engine.callsOf('experiments.delete')).toEqual([{ id: 2 }]);
+    expect(engine.callsOf('experiments.list')).toHaveLength(lists + 1);
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('reports a refused delete in the banner and keeps the run open', async () => {
+    const { engine } = await managedView();
+    const detail = await openRun('actor-dnn');
+    engine.failures.set('experiments.delete', { code: 'UNREADABLE', message: 'Experiment 1 was not deleted: its folder /runs/1 could not be moved (EBUSY)' });
+    await fireEvent.click(button(detail, 'Delete…'));
+    await fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(screen.getByTestId('experiments-error').textContent).toContain('Could not delete experiment 1 "actor-dnn": Experiment 1 was not deleted');
+    expect(screen.getByTestId('experiment-detail')).toBeTruthy();
+    expect(names()).toContain('actor-dnn');
+  });
+
+  it('cannot delete a running run, nor download or open artifacts a run does not have', async () => {
+    const [first] = fakeExperiments();
+    if (!first) throw new Error('fixtures');
+    const running: Experiment = { ...first, id: 5, name: 'still training', status: 'running', finishedAt: null, metrics: null, artifactsDir: null };
+    await managedView({ experiments: [running] });
+    const detail = await openRun('still training');
+    expect(button(detail, 'Delete…').disabled).toBe(true);
+    expect(button(detail, 'Download artifacts').disabled).toBe(true);
+    expect(button(detail, 'Re-run').disabled).toBe(false);
+  });
+
+  it('re-runs: hands the run (config and dataset) to onRerun; disabled when its dataset is gone', async () => {
+    const [first, second] = fakeExperiments();
+    if (!first || !second) throw new Error('fixtures');
+    const { onRerun } = await managedView({ experiments: [first, { ...second, datasetId: null }] });
+    let detail = await openRun('actor-dnn');
+    await fireEvent.click(button(detail, 'Re-run'));
+    expect(onRerun).toHaveBeenCalledTimes(1);
+    expect(onRerun.mock.calls[0]?.[0]).toMatchObject({ id: 1, datasetId: 1, config: first.config });
+    detail = await openRun('stratified-dnn');
+    expect(button(detail, 'Re-run').disabled).toBe(true);
+  });
+
+  it('browser mode: "Download artifacts" fetches the zip and saves it through an <a download>', async () => {
+    const blobs: Blob[] = [];
+    const createObjectURL = vi.fn((blob: Blob) => {
+      blobs.push(blob);
+      return 'blob:artifacts-1';
+    });
+    Object.assign(URL, { createObjectURL, revokeObjectURL: vi.fn() });
+    const links: Array<{ href: string; download: string; connected: boolean }> = [];
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      links.push({ href: this.href, download: this.download, connected: this.isConnected });
+    });
+    const { engine } = await managedView();
+    const detail = await openRun('actor-dnn');
+    expect(within(detail).queryByRole('button', { name: 'Open folder' })).toBeNull();
+    await fireEvent.click(button(detail, 'Download artifacts'));
+    await waitFor(() => expect(links).toEqual([{ href: 'blob:artifacts-1', download: '1.zip', connected: true }]));
+    expect(engine.callsOf('experiments.archive')).toEqual([{ id: 1 }]);
+    expect(blobs[0]?.type).toBe('application/zip');
+    expect(new Uint8Array(await (blobs[0] as Blob).arrayBuffer())).toEqual(FAKE_ZIP_BYTES);
+    expect(document.querySelector('a[download]')).toBeNull();
+    await waitFor(() => expect(button(detail, 'Download artifacts').disabled).toBe(false));
+  });
+
+  it('browser mode: a failed archive goes to the banner', async () => {
+    const { engine } = await managedView();
+    const detail = await openRun('actor-dnn');
+    engine.failures.set('experiments.archive', { code: 'NOT_FOUND', message: 'Experiment 1 (actor-dnn) has no artifact folder: the folder /runs/1 no longer exists' });
+    await fireEvent.click(button(detail, 'Download artifacts'));
+    await waitFor(() =>
+      expect(screen.getByTestId('experiments-error').textContent).toContain('Could not download the artifacts of experiment 1 "actor-dnn": Experiment 1 (actor-dnn) has no artifact folder'),
+    );
+  });
+
+  it('Electron: "Open folder" instead of a download, calling experiments.openFolder', async () => {
+    const { engine } = await managedView({ nativeOpen: true });
+    const detail = await openRun('actor-dnn');
+    expect(within(detail).queryByRole('button', { name: 'Download artifacts' })).toBeNull();
+    await fireEvent.click(button(detail, 'Open folder'));
+    await waitFor(() => expect(engine.callsOf('experiments.openFolder')).toEqual([{ id: 1 }]));
+    expect(engine.callsOf('experiments.archive')).toEqual([]);
+    expect(screen.queryByTestId('experiments-error')).toBeNull();
+  });
+
+  it('app.info tells the renderer whether the host opens folders', async () => {
+    const engine = new FakeEngine();
+    const client = createClient(engine);
+    expect(await client.call('app.info', {})).toMatchObject({ nativeOpen: false });
+    engine.nativeOpen = true;
+    expect(await client.call('app.info', {})).toMatchObject({ nativeOpen: true });
+  });
+});
+
+describe('downloadBase64', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('clicks a temporary link to an object URL and revokes the URL later', () => {
+    vi.useFakeTimers();
+    const revokeObjectURL = vi.fn();
+    Object.assign(URL, { createObjectURL: vi.fn(() => 'blob:x'), revokeObjectURL });
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {});
+    downloadBase64('run.zip', Buffer.from('PK').toString('base64'), 'application/zip');
+    expect(click).toHaveBeenCalledTimes(1);
+    expect(document.querySelector('a')).toBeNull();
+    expect(revokeObjectURL).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(REVOKE_AFTER_MS);
+    expect(revokeObjectURL).toHaveBeenCalledWith('blob:x');
   });
 });

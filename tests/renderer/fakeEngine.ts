@@ -13,7 +13,9 @@ import {
   type MethodOutput,
 } from '../../shared/contract';
 import type { Clip, DatasetInfo, DatasetSummary, IndexResult, RejectedFile } from '../../shared/dataset';
-import type { Experiment } from '../../shared/experiments';
+import { compareExperiments } from '../../electron/core/experiments/compare';
+import { configSchema, type ConfigInput } from '../../shared/config';
+import type { EpochLog, Experiment } from '../../shared/experiments';
 import type { ClipAudio, ClipFeatures } from '../../shared/features';
 import type { RpcError, RpcResult } from '../../shared/errors';
 import {
@@ -26,9 +28,11 @@ import {
   speechTakesPerActor,
 } from '../../shared/ravdess';
 import { pcm16Wav } from '../helpers/wavBytes';
-import { fakeExperiments, trainResultOf } from './fakeExperiments';
+import { ACTOR_CONFUSION, fakeExperiments, LABELS, reportFrom, trainResultOf } from './fakeExperiments';
 
 export const RAVDESS_ROOT = '/data/Audio_Speech_Actors_01-24';
+/** What `experiments.archive` answers (base64-encoded): the bytes of an empty zip. */
+export const FAKE_ZIP_BYTES = new Uint8Array([0x50, 0x4b, 0x05, 0x06, ...new Array<number>(18).fill(0)]);
 
 export function generateClips(actors = 24): Clip[] {
   const clips: Clip[] = [];
@@ -113,6 +117,8 @@ export class FakeEngine implements Transport {
   readonly datasets: StoredDataset[] = [];
   jobs: JobState[] = [];
   nativeDialogs = false;
+  /** Whether the host "can" open folders (`app.info.nativeOpen`, `experiments.openFolder`). */
+  nativeOpen = false;
   /** What `dataset.chooseFolder` answers. */
   chosenFolder: string | null = RAVDESS_ROOT;
   /** Folders that "exist" on the fake disk. */
@@ -131,6 +137,8 @@ export class FakeEngine implements Transport {
   #held = new Map<MethodName, Array<() => void>>();
   #nextJob = 1;
   #jobRoots = new Map<string, string>();
+  /** Train job id → the experiment it writes. */
+  #trainJobs = new Map<string, number>();
   #clock = Date.parse('2025-01-01T10:00:00Z');
 
   readonly #handlers: { [M in MethodName]: (payload: unknown) => MethodOutput<M> | Promise<MethodOutput<M>> } = {
@@ -139,6 +147,7 @@ export class FakeEngine implements Transport {
       version: '0.1.0-test',
       mode: this.nativeDialogs ? 'electron' : 'browser',
       nativeDialogs: this.nativeDialogs,
+      nativeOpen: this.nativeOpen,
       dbPath: '/tmp/fake.db',
     }),
     'dataset.chooseFolder': () => {
@@ -175,9 +184,35 @@ export class FakeEngine implements Transport {
     'features.startExtract': () => {
       throw this.#error('UNSUPPORTED', 'The fake engine does not extract features');
     },
-    // No renderer view trains yet: a test adds runs with `seedExperiments` / `finishTraining`.
-    'training.start': () => {
-      throw this.#error('UNSUPPORTED', 'The fake engine does not train');
+    // A test drives the run: `trainPhase`, `trainEpoch`, `endTraining` (or `jobs.cancel`).
+    'training.start': (payload) => {
+      const { datasetId, config, name } = payload as { datasetId: number; config: ConfigInput; name?: string };
+      const dataset = this.#dataset({ datasetId });
+      const parsed = configSchema.parse(config);
+      const id = Math.max(0, ...this.experiments.map((e) => e.id)) + 1;
+      const jobId = `job-${this.#nextJob++}`;
+      this.experiments.push({
+        id,
+        name: name ?? `${parsed.model.name} ${parsed.training.split}`,
+        createdAt: this.#now(),
+        finishedAt: null,
+        status: 'running',
+        error: null,
+        config: parsed,
+        datasetId,
+        datasetRoot: dataset.info.root,
+        modelName: parsed.model.name,
+        split: null,
+        backend: 'wasm',
+        durations: null,
+        history: [[]],
+        metrics: null,
+        artifactsDir: null,
+        notes: '',
+      });
+      this.#trainJobs.set(jobId, id);
+      this.jobs.push({ jobId, kind: 'train', startedAt: this.#now(), progress: null, subject: `${name ?? 'run'} on ${dataset.info.name}`, experimentId: id });
+      return { jobId };
     },
     'experiments.list': () => this.experiments.map((e) => structuredClone(e)),
     'experiments.get': (payload) => {
@@ -186,14 +221,39 @@ export class FakeEngine implements Transport {
       if (!found) throw this.#error('NOT_FOUND', `No experiment with id ${id}`);
       return structuredClone(found);
     },
-    'experiments.compare': (payload) => {
-      throw this.#error('NOT_FOUND', `No experiment with id ${(payload as { ids: number[] }).ids[0]}`);
+    // The engine's own pure comparison over the stored runs.
+    'experiments.compare': (payload) => compareExperiments((payload as { ids: number[] }).ids.map((id) => this.#experiment(id))),
+    'experiments.update': (payload) => {
+      const { id, name, notes } = payload as { id: number; name?: string; notes?: string };
+      const found = this.#experiment(id);
+      if (name !== undefined) found.name = name;
+      if (notes !== undefined) found.notes = notes;
+      return structuredClone(found);
+    },
+    'experiments.delete': (payload) => {
+      const found = this.#experiment((payload as { id: number }).id);
+      if (found.status === 'running') throw this.#error('BUSY', `Experiment ${found.id} (${found.name}) is still training`);
+      this.experiments = this.experiments.filter((e) => e !== found);
+      return { deleted: true };
+    },
+    'experiments.openFolder': (payload) => {
+      if (!this.nativeOpen) throw this.#error('UNSUPPORTED', 'This host cannot open folders');
+      const found = this.#experiment((payload as { id: number }).id);
+      if (!found.artifactsDir) throw this.#error('NOT_FOUND', `Experiment ${found.id} has no artifact folder`);
+      return { opened: true };
+    },
+    'experiments.archive': (payload) => {
+      const found = this.#experiment((payload as { id: number }).id);
+      if (!found.artifactsDir) throw this.#error('NOT_FOUND', `Experiment ${found.id} has no artifact folder`);
+      const bytes = FAKE_ZIP_BYTES;
+      return { fileName: `${found.artifactsDir.split('/').pop() ?? found.id}.zip`, base64: Buffer.from(bytes).toString('base64'), bytes: bytes.byteLength };
     },
     'jobs.list': () => this.jobs.map((j) => ({ ...j })),
     'jobs.cancel': (payload) => {
       const { jobId } = payload as { jobId: string };
       const running = this.jobs.some((j) => j.jobId === jobId);
-      if (running) this.finish(jobId, 'cancelled');
+      if (running && this.#trainJobs.has(jobId)) this.endTraining(jobId, 'cancelled');
+      else if (running) this.finish(jobId, 'cancelled');
       return { cancelled: running };
     },
   };
@@ -330,6 +390,52 @@ export class FakeEngine implements Transport {
     this.emit({ event: 'job.finished', payload: { jobId, kind: 'train', status: 'finished', result: trainResultOf(experiment) } });
   }
 
+  /** The experiment a train job (started through `training.start`) writes. */
+  trainedExperiment(jobId: string): Experiment {
+    const id = this.#trainJobs.get(jobId);
+    if (id === undefined) throw new Error(`unknown train job ${jobId}`);
+    return this.#experiment(id);
+  }
+
+  /** A train job's phase before epochs (indexing, extracting features). */
+  trainPhase(jobId: string, phase: string, done: number, total: number): void {
+    const payload = { jobId, kind: 'train' as const, done, total, phase };
+    const job = this.jobs.find((j) => j.jobId === jobId);
+    if (job) job.progress = payload;
+    this.emit({ event: 'job.progress', payload });
+  }
+
+  /** One epoch of a train job: stored in the run's history and pushed as `job.progress` + `training.epoch`. */
+  trainEpoch(jobId: string, epoch: number, epochs: number, values: Partial<EpochLog> = {}): EpochLog {
+    const e = this.trainedExperiment(jobId);
+    const log: EpochLog = { epoch, loss: 1.5 - epoch * 0.1, acc: 0.3 + epoch * 0.05, valLoss: 1.6 - epoch * 0.08, valAcc: 0.25 + epoch * 0.04, lr: 0.001, seconds: 0.4, ...values };
+    (e.history[0] as EpochLog[]).push(log);
+    this.trainPhase(jobId, 'training', epoch, epochs);
+    this.emit({
+      event: 'training.epoch',
+      payload: { ...log, jobId, experimentId: e.id, epochs, secondsElapsed: epoch * 0.4, etaSeconds: (epochs - epoch) * 0.4 },
+    });
+    return log;
+  }
+
+  /** End a train job: the run gets its status (and, finished, the actor-split metrics) and `job.finished` is pushed. */
+  endTraining(jobId: string, status: 'finished' | 'cancelled' | 'failed', error = 'the fake run failed'): Experiment {
+    const e = this.trainedExperiment(jobId);
+    this.jobs = this.jobs.filter((j) => j.jobId !== jobId);
+    e.status = status;
+    e.finishedAt = this.#now();
+    e.split = e.split ?? fakeExperiments()[0]?.split ?? null;
+    if (status === 'finished') {
+      e.metrics = { labels: [...LABELS], confusion: ACTOR_CONFUSION.map((r) => [...r]), report: reportFrom(LABELS, ACTOR_CONFUSION) };
+      e.artifactsDir = `/runs/${e.id}`;
+      this.emit({ event: 'job.finished', payload: { jobId, kind: 'train', status, result: trainResultOf(e) } });
+    } else {
+      e.error = status === 'cancelled' ? 'cancelled by the user' : error;
+      this.emit({ event: 'job.finished', payload: { jobId, kind: 'train', status, ...(status === 'failed' ? { error: { code: 'INTERNAL', message: error } } : {}) } });
+    }
+    return e;
+  }
+
   seedDataset(root: string, clips: Clip[] = generateClips(), rejected: RejectedFile[] = []): StoredDataset {
     const id = this.datasets.length + 1;
     const now = this.#now();
@@ -351,6 +457,12 @@ export class FakeEngine implements Transport {
     this.datasets.push(stored);
     if (!this.folders.has(root)) this.folders.set(root, { clips, rejected });
     return stored;
+  }
+
+  #experiment(id: number): Experiment {
+    const found = this.experiments.find((e) => e.id === id);
+    if (!found) throw this.#error('NOT_FOUND', `No experiment with id ${id}`);
+    return found;
   }
 
   #dataset(payload: unknown): StoredDataset {

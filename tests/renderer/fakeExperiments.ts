@@ -193,3 +193,13 @@ export function trainResultOf(e: Experiment): TrainResult {
     artifacts: { dir: e.artifactsDir ?? '', files: [] },
   };
 }
+
+/**
+ * A re-run of `actor-dnn` (run 1) with another learning rate that happened to make the same test
+ * predictions: same split, same confusion matrix, so every metric ties with run 1. `day` (6–9) sets its date.
+ */
+export function actorRerun(id: number, name: string, day: number, learningRate = 0.0005): Experiment {
+  return experiment(id, name, `2025-01-${String(day).padStart(2, '0')}T10:00:00Z`, { training: { learning_rate: learningRate } }, {
+    metrics: metricsOf(ACTOR_CONFUSION),
+  });
+}

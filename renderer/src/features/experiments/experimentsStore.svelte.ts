@@ -2,10 +2,13 @@
  * State of the Experiments view: the saved runs (`experiments.list`), the history table's sort, the
  * selected run (refreshed with `experiments.get`) and user-visible errors. The list reloads whenever a
  * training job ends, so a run finished from the CLI or another window shows up without a reload.
+ * Managing a run (rename, notes, delete, open or download its artifacts) reports failures in `error`
+ * and answers whether it worked, so the detail can keep or leave its editing state.
  */
 import type { Client } from '../../../../shared/client';
 import type { Experiment } from '../../../../shared/experiments';
 import { describeError } from '../../lib/api/errors';
+import { downloadBase64 } from '../../lib/download';
 import { nextExperimentSort, sortExperiments, type ExperimentColumn, type ExperimentSort } from './experimentQuery';
 
 export class ExperimentsStore {
@@ -81,6 +84,75 @@ export class ExperimentsStore {
 
   dismissError(): void {
     this.error = null;
+  }
+
+  /** Rename a run (the engine trims and checks the name). */
+  rename(id: number, name: string): Promise<boolean> {
+    return this.#update(id, { name }, 'rename');
+  }
+
+  saveNotes(id: number, notes: string): Promise<boolean> {
+    return this.#update(id, { notes }, 'save the notes of');
+  }
+
+  /** Delete a run and its artifacts; the detail closes when it was the open run. The list reloads either way. */
+  async remove(id: number): Promise<boolean> {
+    try {
+      await this.#client.call('experiments.delete', { id });
+      if (this.selectedId === id) this.close();
+      return true;
+    } catch (err) {
+      this.error = `Could not delete ${this.#label(id)}: ${describeError(err)}`;
+      return false;
+    } finally {
+      // Also after an error: a run can be gone even when its folder could not all be removed.
+      await this.loadList();
+    }
+  }
+
+  /** Show the run's artifact folder in the system file manager (Electron). */
+  async openFolder(id: number): Promise<boolean> {
+    try {
+      await this.#client.call('experiments.openFolder', { id });
+      return true;
+    } catch (err) {
+      this.error = `Could not open the artifact folder of ${this.#label(id)}: ${describeError(err)}`;
+      return false;
+    }
+  }
+
+  /** Fetch the run's artifacts as a .zip and hand it to the browser as a download (browser mode). */
+  async downloadArtifacts(id: number, save: (fileName: string, base64: string, mimeType: string) => void = downloadBase64): Promise<boolean> {
+    try {
+      const archive = await this.#client.call('experiments.archive', { id });
+      save(archive.fileName, archive.base64, 'application/zip');
+      return true;
+    } catch (err) {
+      this.error = `Could not download the artifacts of ${this.#label(id)}: ${describeError(err)}`;
+      return false;
+    }
+  }
+
+  async #update(id: number, patch: { name?: string; notes?: string }, action: string): Promise<boolean> {
+    try {
+      const updated = await this.#client.call('experiments.update', { id, ...patch });
+      this.experiments = this.experiments.map((e) => (e.id === id ? updated : e));
+      if (this.selectedId === id) {
+        // A newer `experiments.get` answer would be staler than this one.
+        this.#detailToken++;
+        this.detail = updated;
+      }
+      return true;
+    } catch (err) {
+      this.error = `Could not ${action} ${this.#label(id)}: ${describeError(err)}`;
+      return false;
+    }
+  }
+
+  /** `experiment 3 "name"`, for messages. */
+  #label(id: number): string {
+    const name = this.experiments.find((e) => e.id === id)?.name ?? (this.detail?.id === id ? this.detail.name : undefined);
+    return name === undefined ? `experiment ${id}` : `experiment ${id} "${name}"`;
   }
 
   async #loadDetail(id: number): Promise<void> {
