@@ -73,7 +73,18 @@ export function watchErrors(page: Page): string[] {
 export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  // The app scrolls inside <main>, so a full-page shot would stop at the window: grow the window to fit it.
+  const viewport = page.viewportSize();
+  const overflow = await page.evaluate(() => {
+    const main = document.querySelector('main');
+    return main ? main.scrollHeight - main.clientHeight : 0;
+  });
+  if (viewport && overflow > 0) await page.setViewportSize({ width: viewport.width, height: viewport.height + overflow });
+  try {
+    await page.screenshot({ path: file, fullPage: true });
+  } finally {
+    if (viewport && overflow > 0) await page.setViewportSize(viewport);
+  }
   return file;
 }
 

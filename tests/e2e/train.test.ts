@@ -1,8 +1,9 @@
 /**
  * The used-by story in Chromium through browser mode on the 1440-clip demo corpus: index the folder,
  * train a DNN for 5 epochs and watch the progress and curves grow, find it in the history with its
- * per-class table, start a run with another model and cancel it, train a second DNN with another
- * config, and compare the two finished runs. Screenshots: train, detail, compare.
+ * per-class table, start a run with another model, reload the window, find the run again and cancel
+ * it, train a second DNN with another config, and compare the two finished runs. Screenshots: train,
+ * detail, compare.
  */
 import fs from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -134,6 +135,12 @@ describe('Train, watch, history and compare in browser mode', () => {
     await page.getByTestId('train-start').click();
     await expect.poll(() => page.getByTestId('train-run-name').textContent()).toBe('cnn to cancel');
     await expect.poll(() => page.getByTestId('train-phase').textContent(), { timeout: 60_000 }).toMatch(/^Training/);
+
+    // A reloaded window finds the running job again.
+    await page.reload();
+    await nav('Train');
+    await expect.poll(() => page.getByTestId('train-run-name').textContent(), { timeout: 15_000 }).toBe('cnn to cancel');
+    expect(await statusOf()).toBe('running');
     await page.getByTestId('train-cancel').click();
     await expect.poll(statusOf, { timeout: 60_000 }).toBe('cancelled');
 
