@@ -7,7 +7,10 @@
  *   train     seconds per epoch of each model (advanced_dnn, cnn, lstm) on the corpus, backend, peak RSS
  *   accuracy  the default config trained with the actor split and with the stratified split, side by side
  *   responsiveness  `app.ping` round trips over browser mode's WebSocket while a DNN trains on the corpus
+ *   predict   warm per-clip latency (decode → probabilities) of quick DNN/CNN/LSTM models, a 60 s file, and
+ *             the cold `emotion-studio predict --model DIR --json` wall time
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -207,8 +210,97 @@ async function benchResponsiveness(): Promise<void> {
   }
 }
 
+async function benchPredict(): Promise<void> {
+  const { initResampler } = await import('../electron/core/audio/resample');
+  const { decodeWavFile } = await import('../electron/core/audio/decode');
+  const { encodeWavPcm16 } = await import('../electron/core/audio/wavEncode');
+  const { loadPredictor, disposePredictor } = await import('../electron/core/prediction/predictor');
+  const { predictFile } = await import('../electron/core/prediction/predictFile');
+  await initResampler();
+  const p = await preparedCorpus();
+  const q = (xs: number[], f: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(f * xs.length))] as number;
+  try {
+    console.log(`predict benchmark — quick models trained on the 1440-clip demo corpus, ${os.availableParallelism()} cores, Node ${process.version}`);
+    const models: Array<{ name: 'advanced_dnn' | 'cnn' | 'lstm'; epochs: number; clips: number }> = [
+      { name: 'advanced_dnn', epochs: 8, clips: 200 },
+      { name: 'cnn', epochs: 1, clips: 60 },
+      { name: 'lstm', epochs: 1, clips: 60 },
+    ];
+    let dnnDir = '';
+    let clipFiles: string[] = [];
+    for (const m of models) {
+      const model = m.name === 'advanced_dnn' ? {} : { name: m.name, hidden_layers: [128], dropout_rates: [0.3] };
+      const r = await runExperiment({
+        db: p.db,
+        datasetId: p.datasetId,
+        config: config({ model, training: { epochs: m.epochs, early_stopping: { patience: 100 } } }),
+        name: `bench predict ${m.name}`,
+        artifactsRoot: p.artifactsRoot,
+        extract: { pool: p.pool },
+      });
+      const root = (p.db.prepare('SELECT root FROM datasets WHERE id = ?').get(p.datasetId) as { root: string }).root;
+      const tests = JSON.parse(fs.readFileSync(path.join(r.artifacts.dir, 'test_predictions.json'), 'utf8')) as Array<{ path: string }>;
+      clipFiles = tests.map((t) => path.join(root, t.path));
+      if (m.name === 'advanced_dnn') dnnDir = r.artifacts.dir;
+      const predictor = await loadPredictor(r.artifacts.dir);
+      for (const f of clipFiles.slice(0, 5)) predictFile(predictor, f); // warm-up: kernels, caches
+      const wall: number[] = [];
+      const parts = { decodeMs: 0, featuresMs: 0, modelMs: 0 };
+      const files = clipFiles.slice(0, m.clips);
+      for (const f of files) {
+        const t = performance.now();
+        const out = predictFile(predictor, f);
+        wall.push(performance.now() - t);
+        for (const k of ['decodeMs', 'featuresMs', 'modelMs'] as const) parts[k] += out.timings[k] / files.length;
+      }
+      console.log(
+        `  ${m.name.padEnd(13)} warm, per clip over ${files.length} test clips: median ${q(wall, 0.5).toFixed(1)} ms, p95 ${q(wall, 0.95).toFixed(1)} ms ` +
+          `(mean decode ${parts.decodeMs.toFixed(1)} + features ${parts.featuresMs.toFixed(1)} + model ${parts.modelMs.toFixed(1)} ms) on ${r.backend}   target < 100 ms`,
+      );
+      if (m.name === 'advanced_dnn') {
+        // A 60 s file: 58 windows of 3 s every second.
+        const long = new Float32Array(60 * 48000);
+        let at = 0;
+        for (const f of clipFiles) {
+          if (at >= long.length) break;
+          const x = decodeWavFile(f).samples.subarray(0, long.length - at);
+          long.set(x, at);
+          at += x.length;
+        }
+        const longFile = path.join(p.artifactsRoot, 'long-60s.wav');
+        fs.writeFileSync(longFile, encodeWavPcm16(long, 48000));
+        const times: number[] = [];
+        let windows = 0;
+        for (let i = 0; i < 5; i++) {
+          const t = performance.now();
+          windows = predictFile(predictor, longFile).windows.length;
+          times.push(performance.now() - t);
+        }
+        console.log(`  ${''.padEnd(13)} a 60 s file (${windows} windows, hop 1 s): median ${q(times, 0.5).toFixed(0)} ms`);
+      }
+      disposePredictor(predictor);
+    }
+
+    // Cold CLI: a fresh process each time, as a user runs it (OS file cache warm).
+    const cli = path.join(import.meta.dirname, '..', 'bin', 'emotion-studio.js');
+    const spawnMs = (args: string[]): number => {
+      const t = performance.now();
+      const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`emotion-studio ${args.join(' ')} failed (exit ${r.status}): ${r.stderr}`);
+      return performance.now() - t;
+    };
+    const runs = 7;
+    const cold = Array.from({ length: runs }, (_, i) => spawnMs(['predict', '--model', dnnDir, '--audio', clipFiles[i] as string, '--json']));
+    const bare = Array.from({ length: runs }, () => spawnMs(['--version']));
+    console.log(`  cold CLI \`emotion-studio predict --model DIR --audio F --json\` (advanced_dnn), ${runs} runs: median ${(median(cold) / 1000).toFixed(2)} s, max ${(Math.max(...cold) / 1000).toFixed(2)} s   target < 3 s`);
+    console.log(`    of which Node + tsx + the CLI's own imports (\`emotion-studio --version\`): median ${(median(bare) / 1000).toFixed(2)} s`);
+  } finally {
+    await p.close();
+  }
+}
+
 const BENCHES: Record<string, () => Promise<void>> = {
-  responsiveness: benchResponsiveness, index: benchIndex, features: benchFeatures, train: benchTrain, accuracy: benchAccuracy };
+  responsiveness: benchResponsiveness, index: benchIndex, features: benchFeatures, train: benchTrain, accuracy: benchAccuracy, predict: benchPredict };
 
 const names = process.argv.slice(2);
 const unknown = names.filter((n) => !(n in BENCHES));

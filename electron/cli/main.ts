@@ -10,6 +10,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { IndexResult } from '../../shared/dataset';
 import { EngineError, toRpcError } from '../../shared/errors';
 import { EMOTIONS } from '../../shared/ravdess';
+import { DEFAULT_HOP_SEC, type Prediction } from '../../shared/prediction';
 import type { ExtractResult } from '../../shared/features';
 import { loadConfigFile } from '../core/config';
 import { generateDemoCorpus } from '../core/corpus';
@@ -48,6 +49,10 @@ Usage:
   emotion-studio experiments list [--db FILE] [--json]     saved experiments, newest first
   emotion-studio experiments show ID|NAME [--db FILE] [--json]
   emotion-studio experiments compare ID ID… [--db FILE] [--json]   2–4 runs side by side
+  emotion-studio predict --audio FILE [--experiment ID|NAME | --model DIR] [--db FILE] [--hop S] [--json]
+                                                          a trained model's verdict on one WAV file (default:
+                                                          the latest finished experiment; --model DIR needs no
+                                                          database; long files in windows every --hop s, default 1)
   emotion-studio serve [--port N] [--db FILE]              browser mode on http://127.0.0.1
   emotion-studio help                                      this text
 
@@ -311,6 +316,77 @@ async function cmdExperiments(args: string[]): Promise<number> {
   }
 }
 
+function numberOption(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
+    throw new UsageError(`--${name} must be a number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+const bar = (p: number, width = 30): string => '█'.repeat(Math.round(Math.max(0, Math.min(1, p)) * width));
+
+function formatPrediction(p: Prediction): string {
+  const source = p.experimentId === null ? `${p.modelName} (model folder)` : `${p.modelName} (experiment ${p.experimentId})`;
+  const lines = [
+    `File:       ${p.file}`,
+    `            ${p.durationSec.toFixed(2)} s, ${p.sampleRate} Hz, ${p.channels} channel${p.channels === 1 ? '' : 's'}`,
+    `Model:      ${source}`,
+    `Emotion:    ${p.emotion}   confidence ${p.confidence.toFixed(3)}${p.silent ? '   (silent: no verdict)' : ''}`,
+  ];
+  if (p.groundTruth !== undefined) {
+    lines.push(`Truth:      ${p.groundTruth} (from the file name)${p.correct === undefined ? '' : p.correct ? '   correct' : '   incorrect'}`);
+  }
+  lines.push('', 'Emotion      Probability');
+  for (const label of p.labels) {
+    const v = p.probabilities[label] ?? 0;
+    lines.push(`${label.padEnd(12)} ${v.toFixed(3).padStart(11)}  ${bar(v)}${label === p.emotion ? ' ◀' : ''}`);
+  }
+  if (p.windows.length > 1) {
+    lines.push('', `Windows (${p.windows.length}, every ${p.hopSec} s):`, '   start     end  emotion      confidence');
+    for (const w of p.windows) {
+      lines.push(`${w.start.toFixed(2).padStart(8)}${w.end.toFixed(2).padStart(8)}  ${w.emotion.padEnd(12)} ${w.confidence.toFixed(3).padStart(10)}`);
+    }
+  }
+  if (p.warnings.length > 0) lines.push('', ...p.warnings.map((w) => `! ${w}`));
+  lines.push('', `Timing: decode ${p.timings.decodeMs.toFixed(1)} ms, features ${p.timings.featuresMs.toFixed(1)} ms, model ${p.timings.modelMs.toFixed(1)} ms, total ${p.timings.totalMs.toFixed(1)} ms`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function cmdPredict(args: string[]): Promise<number> {
+  const { values } = parse(
+    args,
+    {
+      audio: { type: 'string' },
+      experiment: { type: 'string' },
+      model: { type: 'string' },
+      db: { type: 'string' },
+      hop: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    0,
+  );
+  if (!values.audio) throw new UsageError('--audio FILE is required');
+  if (values.experiment !== undefined && values.model !== undefined) throw new UsageError('give --experiment or --model, not both');
+  if (values.model !== undefined && values.db !== undefined) throw new UsageError('--model DIR uses no database: drop --db');
+  const hopSec = numberOption(values.hop, 'hop', DEFAULT_HOP_SEC, 0.1, 30);
+  // Loaded here, not at the top: the other commands never pay for TensorFlow.js.
+  const { createPredictionService } = await import('../core/prediction/service');
+  // `--model DIR` never opens (or creates) a database.
+  const db = values.model === undefined ? openDatabase(resolveDbPath(values.db)) : null;
+  const service = createPredictionService({ db, worker: false });
+  try {
+    const experimentId = db !== null && values.experiment !== undefined ? findExperiment(db, values.experiment).id : undefined;
+    const prediction = await service.predict({ path: path.resolve(values.audio), displayName: values.audio, experimentId, modelDir: values.model, hopSec });
+    process.stdout.write(values.json ? `${JSON.stringify(prediction)}\n` : formatPrediction(prediction));
+    return 0;
+  } finally {
+    await service.close();
+    db?.close();
+  }
+}
+
 /** Build the renderer once if this checkout has never been built (browser mode serves the built page). */
 function ensureRendererBuilt(): string {
   const staticDir = path.join(PACKAGE_ROOT, 'out', 'renderer');
@@ -350,6 +426,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   train: cmdTrain,
   demo: cmdDemo,
   experiments: cmdExperiments,
+  predict: cmdPredict,
   serve: cmdServe,
 };
 

@@ -66,3 +66,26 @@ export function pcm16Wav(seconds: number, sampleRate = 48000, extra: { before?: 
 }
 
 export const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** Integer PCM WAV of any channel count and depth (8/16/24/32) from float channels in [-1, 1]. */
+export function pcmWav(channels: Float32Array[], sampleRate: number, bitDepth: 8 | 16 | 24 | 32 = 16): Uint8Array {
+  const n = channels[0]?.length ?? 0;
+  const bytes = bitDepth / 8;
+  const data = new Uint8Array(n * channels.length * bytes);
+  const v = new DataView(data.buffer);
+  const full = 2 ** (bitDepth - 1);
+  for (let i = 0, at = 0; i < n; i++) {
+    for (const ch of channels) {
+      const x = Math.max(-full, Math.min(full - 1, Math.round((ch[i] as number) * full)));
+      if (bitDepth === 8) v.setUint8(at, x + 128);
+      else if (bitDepth === 16) v.setInt16(at, x, true);
+      else if (bitDepth === 24) {
+        v.setUint8(at, x & 0xff);
+        v.setUint8(at + 1, (x >> 8) & 0xff);
+        v.setInt8(at + 2, x >> 16);
+      } else v.setInt32(at, x, true);
+      at += bytes;
+    }
+  }
+  return riff([{ id: 'fmt ', body: fmtBody({ channels: channels.length, sampleRate, bitDepth }) }, { id: 'data', body: data }]);
+}

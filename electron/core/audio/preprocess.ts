@@ -13,13 +13,14 @@
  * - Pre-emphasis (when `preEmphasis` is a number a in [0, 1)): y[n] = x[n] − a·x[n−1], y[0] = x[0].
  *   (librosa.effects.preemphasis instead extrapolates x[−1] = 2·x[0] − x[1]; only y[0] differs.)
  *
- * `loadClip` trims before resampling: it converts only the output samples the window needs (plus the
- * filter's margin, see resample.ts `resampleRange`), which equals resampling the whole clip and then
- * trimming (to float rounding; tested).
+ * `loadClip` trims before decoding and resampling: it reads and converts only the file frames the window
+ * needs (plus the resampler filter's margin, see resample.ts `resampleInputRange`), which equals decoding
+ * and resampling the whole clip and then trimming (to float rounding; tested). `loadWindow` is the same
+ * on a file opened once: prediction reads a long file window by window through it, in bounded memory.
  */
 import { EngineError } from '../../../shared/errors';
-import { decodeWavFile, type DecodedAudioFacts } from './decode';
-import { RESAMPLER_MAX_RATE, resampledLength, resampleRange } from './resample';
+import { openWavFile, type DecodedAudioFacts, type WavFileReader } from './decode';
+import { RESAMPLER_MAX_RATE, resampledLength, resampleInputRange, resampleRange } from './resample';
 
 export type NormalizeMode = 'none' | 'peak' | 'rms';
 
@@ -40,6 +41,8 @@ export interface LoadClipOptions extends PreprocessOptions {
 
 export interface LoadedClip {
   samples: Float32Array;
+  /** max |x| of the audio taken from the file for the window, before normalisation (0 if none). */
+  peak: number;
   timings: { decodeMs: number; resampleMs: number; preprocessMs: number };
   /** Facts about the file as decoded (its own rate, channels, format, duration). */
   source: DecodedAudioFacts;
@@ -131,49 +134,71 @@ function preEmphasizeInPlace(x: Float32Array, a: number): void {
  * needs `initResampler()` when the file's rate differs from the target.
  */
 export function loadClip(path: string, options: LoadClipOptions): LoadedClip {
+  checkLoadOptions(options);
+  const t0 = performance.now();
+  const file = openWavFile(path);
+  const opened = performance.now() - t0;
+  try {
+    const clip = loadWindow(file, options);
+    clip.timings.decodeMs += opened;
+    return clip;
+  } finally {
+    file.close();
+  }
+}
+
+/**
+ * `loadClip` on an opened file: reads only the frames the window (`offsetSec`, `durationSec`) depends on.
+ * Called once per window of a long file, it keeps memory bounded by the window, not the file.
+ */
+export function loadWindow(file: WavFileReader, options: LoadClipOptions): LoadedClip {
+  checkLoadOptions(options);
+  const { sampleRate } = options;
+  const { header } = file;
+  const { start, length } = clipWindow(sampleRate, options.offsetSec, options.durationSec);
+  // Only the part of the window the (resampled) clip covers: preprocess pads the rest, exactly as it would
+  // after converting the whole clip (and keeps the padding out of the normalisation statistics).
+  const total = resampledLength(header.frames, header.sampleRate, sampleRate);
+  const covered = Math.max(0, Math.min(length, total - start));
+
+  const t0 = performance.now();
+  let range: { start: number; end: number };
+  try {
+    range = resampleInputRange(header.frames, header.sampleRate, sampleRate, start, covered);
+  } catch (err) {
+    throw resamplerError(file.path, err);
+  }
+  const input = file.readMono(range.start, range.end);
+  const t1 = performance.now();
+
+  let windowed: Float32Array;
+  try {
+    windowed = header.sampleRate === sampleRate ? input : resampleRange({ samples: input, start: range.start, total: header.frames }, header.sampleRate, sampleRate, start, covered);
+  } catch (err) {
+    throw resamplerError(file.path, err);
+  }
+  let peak = 0;
+  for (let i = 0; i < windowed.length; i++) {
+    const v = Math.abs(windowed[i] as number);
+    if (v > peak) peak = v;
+  }
+  const t2 = performance.now();
+
+  const samples = preprocess(windowed, sampleRate, { ...options, offsetSec: 0 }); // already windowed
+  const t3 = performance.now();
+
+  return { samples, peak, timings: { decodeMs: t1 - t0, resampleMs: t2 - t1, preprocessMs: t3 - t2 }, source: file.facts };
+}
+
+function checkLoadOptions(options: LoadClipOptions): void {
   const { sampleRate } = options;
   validateOptions(sampleRate, options);
   if (!Number.isInteger(sampleRate) || sampleRate > RESAMPLER_MAX_RATE) {
     throw invalid(`loadClip: sampleRate must be an integer number of Hz up to ${RESAMPLER_MAX_RATE}, got ${sampleRate}`);
   }
+}
 
-  const t0 = performance.now();
-  const decoded = decodeWavFile(path);
-  const t1 = performance.now();
-
-  let windowed: Float32Array;
-  let offsetSec = options.offsetSec;
-  if (decoded.sampleRate === sampleRate) {
-    windowed = decoded.samples;
-  } else {
-    const { start, length } = clipWindow(sampleRate, options.offsetSec, options.durationSec);
-    // Only the part of the window the resampled clip covers: preprocess pads the rest, exactly as it
-    // would after resampling the whole clip (and keeps the padding out of the normalisation statistics).
-    const total = resampledLength(decoded.samples.length, decoded.sampleRate, sampleRate);
-    const covered = Math.max(0, Math.min(length, total - start));
-    try {
-      windowed = resampleRange(decoded.samples, decoded.sampleRate, sampleRate, start, covered);
-    } catch (err) {
-      // The target rate is valid, so this is the file's rate: one the resampler does not take (e.g. 384 kHz).
-      if (err instanceof RangeError) throw new EngineError('BAD_FILE', `${path}: ${err.message}`);
-      throw err;
-    }
-    offsetSec = 0; // already windowed
-  }
-  const t2 = performance.now();
-
-  const samples = preprocess(windowed, sampleRate, { ...options, offsetSec });
-  const t3 = performance.now();
-
-  return {
-    samples,
-    timings: { decodeMs: t1 - t0, resampleMs: t2 - t1, preprocessMs: t3 - t2 },
-    source: {
-      sampleRate: decoded.sampleRate,
-      channels: decoded.channels,
-      bitDepth: decoded.bitDepth,
-      sampleFormat: decoded.sampleFormat,
-      durationSec: decoded.durationSec,
-    },
-  };
+/** The target rate is valid, so a RangeError is about the file's rate: one the resampler does not take (e.g. 384 kHz). */
+function resamplerError(path: string, err: unknown): unknown {
+  return err instanceof RangeError ? new EngineError('BAD_FILE', `${path}: ${err.message}`) : err;
 }

@@ -155,11 +155,40 @@ export function resample(samples: Float32Array, fromRate: number, toRate: number
 }
 
 /**
+ * Input frames [start, start + samples.length) of a signal `total` frames long: what a caller that reads a
+ * file window by window hands to `resampleRange` instead of the whole signal.
+ */
+export interface SignalSlice {
+  samples: Float32Array;
+  start: number;
+  total: number;
+}
+
+/**
+ * The input frames [start, end) that `resampleRange(…, outStart, outCount)` reads, for a signal of
+ * `total` frames: read (and decode) only these, pass them as a `SignalSlice`, and the result is the same
+ * as from the whole signal. Needs `initResampler()` when the rates differ.
+ */
+export function resampleInputRange(total: number, fromRate: number, toRate: number, outStart: number, outCount: number): { start: number; end: number } {
+  if (fromRate === toRate) {
+    const start = Math.min(outStart, total);
+    return { start, end: Math.max(start, Math.min(outStart + outCount, total)) };
+  }
+  const conv = converterFor(fromRate, toRate);
+  const end = Math.min(outStart + outCount, resampledLength(total, fromRate, toRate));
+  if (end <= outStart) return { start: 0, end: 0 };
+  // The first block's window starts earliest (it depends on k0 only) and the last one's ends latest (k1 only).
+  const start = Math.min(total, blockWindow(conv, outStart, end).a);
+  return { start, end: Math.max(start, Math.min(total, blockWindow(conv, outStart, end).b)) };
+}
+
+/**
  * Output samples [outStart, outStart + outCount) of `resample(samples, fromRate, toRate)`, zeros past its
  * end, computed from only the input they depend on. Equals slicing the whole conversion (to ~1e-7).
+ * `input` is the whole signal, or a `SignalSlice` covering at least `resampleInputRange(…)` of it.
  */
 export function resampleRange(
-  samples: Float32Array,
+  input: Float32Array | SignalSlice,
   fromRate: number,
   toRate: number,
   outStart: number,
@@ -167,42 +196,62 @@ export function resampleRange(
 ): Float32Array {
   if (!Number.isInteger(outStart) || outStart < 0) throw new RangeError(`resampleRange: outStart must be an integer ≥ 0, got ${outStart}`);
   if (!Number.isInteger(outCount) || outCount < 0) throw new RangeError(`resampleRange: outCount must be an integer ≥ 0, got ${outCount}`);
+  const slice: SignalSlice = input instanceof Float32Array ? { samples: input, start: 0, total: input.length } : input;
   const out = new Float32Array(outCount);
   if (fromRate === toRate) {
     checkRate('fromRate', fromRate);
-    out.set(samples.subarray(Math.min(outStart, samples.length), Math.min(outStart + outCount, samples.length)));
+    const from = Math.min(outStart, slice.total);
+    const to = Math.min(outStart + outCount, slice.total);
+    if (to > from) out.set(sliceRange(slice, from, to));
     return out;
   }
   const mod = requireWasm();
   const conv = converterFor(fromRate, toRate);
-  const total = resampledLength(samples.length, fromRate, toRate);
+  const total = resampledLength(slice.total, fromRate, toRate);
   const end = Math.min(outStart + outCount, total);
   for (let k0 = outStart; k0 < end; k0 += conv.maxBlock) {
     const k1 = Math.min(end, k0 + conv.maxBlock);
-    convertBlock(mod, conv, samples, k0, k1, out.subarray(k0 - outStart, k1 - outStart));
+    convertBlock(mod, conv, slice, k0, k1, out.subarray(k0 - outStart, k1 - outStart));
   }
   return out;
 }
 
-/** Whole-clip output samples [k0, k1) into `dest`, from one aligned input window. */
-function convertBlock(mod: SpeexModule, conv: Converter, samples: Float32Array, k0: number, k1: number, dest: Float32Array): void {
+/** Frames [from, to) of the signal (to ≤ total), which the slice must hold. */
+function sliceRange(slice: SignalSlice, from: number, to: number): Float32Array {
+  if (from < slice.start || to > slice.start + slice.samples.length) {
+    throw new RangeError(
+      `resampleRange: needs input frames ${from}–${to} but the slice holds ${slice.start}–${slice.start + slice.samples.length}`,
+    );
+  }
+  return slice.samples.subarray(from - slice.start, to - slice.start);
+}
+
+/**
+ * The input window [a, b) whole-clip outputs [k0, k1) are computed from, and `j`, the whole-clip output
+ * index of the window's output 0.
+ */
+function blockWindow(conv: Converter, k0: number, k1: number): { a: number; b: number; j: number } {
   const { step, periodIn, periodOut, margin } = conv;
   // Window start: at least `margin` before the first needed output's time, on an alignment boundary.
   const periods = Math.max(0, Math.floor((k0 * step - margin) / periodIn));
-  const a = periods * periodIn;
-  const j = periods * periodOut; // the whole-clip output index of the window's output 0
   // Window end (exclusive): `margin` past the last needed output's time; zeros beyond the input's end.
-  const b = Math.ceil((k1 - 1) * step) + margin + 1;
+  return { a: periods * periodIn, b: Math.ceil((k1 - 1) * step) + margin + 1, j: periods * periodOut };
+}
+
+/** Whole-clip output samples [k0, k1) into `dest`, from one aligned input window. */
+function convertBlock(mod: SpeexModule, conv: Converter, input: SignalSlice, k0: number, k1: number, dest: Float32Array): void {
+  const { a, b, j } = blockWindow(conv, k0, k1);
   const length = b - a;
   const wanted = k1 - j;
+  const filled = Math.max(0, Math.min(b, input.total) - a);
+  const source = filled > 0 ? sliceRange(input, a, a + filled) : new Float32Array(0);
   const inPtr = mod._malloc(length * 4);
   const outPtr = mod._malloc((wanted + 16) * 4);
   const lens = mod._malloc(8);
   try {
     // Views are fetched after malloc: growing the WASM memory replaces them.
     const heap = mod.HEAPF32;
-    const filled = Math.max(0, Math.min(b, samples.length) - a);
-    heap.set(samples.subarray(a, a + filled), inPtr >> 2);
+    heap.set(source, inPtr >> 2);
     heap.fill(0, (inPtr >> 2) + filled, (inPtr >> 2) + length);
     mod.HEAPU32[lens >> 2] = length;
     mod.HEAPU32[(lens >> 2) + 1] = wanted;

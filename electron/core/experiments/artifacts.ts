@@ -10,7 +10,6 @@ import type * as tf from '@tensorflow/tfjs';
 import { zipSync, type Zippable } from 'fflate';
 import type { EpochLog, Experiment, ExperimentMetrics } from '../../../shared/experiments';
 import { writeModelFiles } from '../training/modelIo';
-import { confusionMatrixPng, trainingPlotsPng } from './plots';
 import { formatExperimentSummary } from './summary';
 import { processAlive } from '../process';
 
@@ -52,6 +51,8 @@ export async function writeArtifacts(finalDir: string, c: ArtifactContent): Prom
     json('test_predictions.json', c.testPredictions);
     fs.writeFileSync(path.join(tmp, 'results_summary.txt'), formatExperimentSummary(experiment));
     const title = `${experiment.name} — ${experiment.modelName}`;
+    // vega + resvg cost ~0.3 s to import: loaded only when plots are drawn, not by every CLI command.
+    const { confusionMatrixPng, trainingPlotsPng } = await import('./plots');
     fs.writeFileSync(path.join(tmp, 'training_plots.png'), await trainingPlotsPng(c.history, title));
     fs.writeFileSync(path.join(tmp, 'confusion_matrix.png'), await confusionMatrixPng(c.metrics.confusion, c.metrics.labels, title));
     for (const f of ARTIFACT_FILES) {

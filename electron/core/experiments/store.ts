@@ -157,6 +157,12 @@ export function deleteExperimentRow(db: Db, id: number): boolean {
   return db.prepare("DELETE FROM experiments WHERE id = ? AND status != 'running'").run(id).changes > 0;
 }
 
+/** The most recent run that finished (highest id), or null when none has. */
+export function latestFinishedExperiment(db: Db): Experiment | null {
+  const row = db.prepare("SELECT * FROM experiments WHERE status = 'finished' ORDER BY id DESC LIMIT 1").get() as ExperimentRow | undefined;
+  return row ? toExperiment(row) : null;
+}
+
 export function listExperiments(db: Db): Experiment[] {
   return (db.prepare('SELECT * FROM experiments ORDER BY id DESC').all() as ExperimentRow[]).map(toExperiment);
 }

@@ -54,6 +54,14 @@ export function featureSpec(config: Config): FeatureSpec {
     nMels: features.n_mels,
     includeDelta: features.include_delta,
   };
-  const canonical = JSON.stringify({ v: FEATURE_PIPELINE_VERSION, audio, dsp });
-  return { audio, dsp, hash: createHash('sha256').update(canonical).digest('hex').slice(0, 16) };
+  return { audio, dsp, hash: featureHash(audio, dsp) };
+}
+
+/** The cache key of features made with these options by this version of the pipeline. */
+export function featureHash(audio: AudioOptions, dsp: DspOptions): string {
+  // Key order is fixed here, so a spec read back from JSON hashes the same as the one written.
+  const a: AudioOptions = { sampleRate: audio.sampleRate, durationSec: audio.durationSec, offsetSec: audio.offsetSec, preEmphasis: audio.preEmphasis, normalize: audio.normalize };
+  const d: DspOptions = { sampleRate: dsp.sampleRate, nFft: dsp.nFft, hopLength: dsp.hopLength, nMfcc: dsp.nMfcc, mfccMels: dsp.mfccMels, nMels: dsp.nMels, includeDelta: dsp.includeDelta };
+  const canonical = JSON.stringify({ v: FEATURE_PIPELINE_VERSION, audio: a, dsp: d });
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }

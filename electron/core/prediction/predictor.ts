@@ -1,0 +1,196 @@
+/**
+ * A trained model ready to answer: its folder's model.json + weights.bin loaded, preprocessor.json
+ * checked against the model, the scaler rebuilt. `PredictorCache` keeps the few most recently used ones
+ * (loading costs a file read and a graph build; a user flicking through test clips asks the same model
+ * again and again) and disposes the ones it drops.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import { EngineError } from '../../../shared/errors';
+import { selectBackend } from '../training/backend';
+import { modelSampleLayout, type ModelSampleLayout } from '../training/data';
+import { loadModelFiles, MODEL_JSON_FILE, ModelFileError } from '../training/modelIo';
+import { StandardScaler } from '../training/scaler';
+import { PREPROCESSOR_FILE, readPreprocessor, type Preprocessor } from './preprocessor';
+
+export interface Predictor {
+  /** The model folder as given (resolved to an absolute path). */
+  dir: string;
+  model: tf.LayersModel;
+  preprocessor: Preprocessor;
+  scaler: StandardScaler;
+  sampleLayout: ModelSampleLayout;
+  /** Cautions that apply to every prediction of this model (e.g. a changed feature pipeline). */
+  warnings: string[];
+  /** Set once the model's weights are released (by `disposePredictor` or the cache evicting it). */
+  disposed: boolean;
+}
+
+/**
+ * Load the model in `dir`. Errors name the folder or file and say why: NOT_FOUND when the folder,
+ * model.json or preprocessor.json is missing; BAD_FILE when something is there but unusable (not JSON,
+ * wrong version, inconsistent shapes, a model whose input or output does not match preprocessor.json).
+ */
+export async function loadPredictor(artifactsDir: string): Promise<Predictor> {
+  const dir = path.resolve(artifactsDir);
+  const stat = statOrNull(dir);
+  if (stat === null) throw new EngineError('NOT_FOUND', `The model folder ${dir} does not exist`);
+  if (!stat.isDirectory()) throw new EngineError('NOT_FOUND', `${dir} is not a folder (a model folder holds model.json, weights.bin and preprocessor.json)`);
+  const { file, preprocessor, warnings } = readPreprocessor(dir);
+  let scaler: StandardScaler;
+  try {
+    scaler = StandardScaler.fromJSON(preprocessor.scaler);
+  } catch (err) {
+    throw new EngineError('BAD_FILE', `${file}: scaler: ${(err as Error).message.replace(/^StandardScaler\.fromJSON: /, '')}`);
+  }
+  const modelJson = path.join(dir, MODEL_JSON_FILE);
+  if (statOrNull(modelJson) === null) throw new EngineError('NOT_FOUND', `${modelJson} is missing: ${dir} holds no model`);
+
+  await selectBackend();
+  let model: tf.LayersModel;
+  try {
+    model = await loadModelFiles(dir);
+  } catch (err) {
+    if (err instanceof ModelFileError) throw new EngineError('BAD_FILE', err.message);
+    throw err;
+  }
+  try {
+    const inputShape = (model.inputs[0]?.shape ?? []).slice(1);
+    const { sampleShape, labels } = preprocessor;
+    if (model.inputs.length !== 1 || inputShape.length !== sampleShape.length || inputShape.some((d, i) => d !== sampleShape[i])) {
+      throw new EngineError(
+        'BAD_FILE',
+        `${modelJson} takes input [${inputShape.join(', ')}] but ${PREPROCESSOR_FILE} describes samples of [${sampleShape.join(', ')}]: the files do not belong together`,
+      );
+    }
+    const outputs = model.outputs[0]?.shape.at(-1);
+    if (model.outputs.length !== 1 || outputs !== labels.length) {
+      throw new EngineError('BAD_FILE', `${modelJson} has ${String(outputs)} outputs but ${PREPROCESSOR_FILE} lists ${labels.length} labels: the files do not belong together`);
+    }
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
+  return {
+    dir,
+    model,
+    preprocessor,
+    scaler,
+    sampleLayout: modelSampleLayout(preprocessor.input, preprocessor.featureConfig.dsp),
+    warnings,
+    disposed: false,
+  };
+}
+
+export function disposePredictor(predictor: Predictor): void {
+  if (predictor.disposed) return;
+  predictor.disposed = true;
+  predictor.model.dispose();
+}
+
+function statOrNull(file: string): fs.Stats | null {
+  try {
+    return fs.statSync(file);
+  } catch {
+    return null;
+  }
+}
+
+/** What identifies a folder's content: a rewritten model.json or preprocessor.json is a different model. */
+function stampOf(dir: string): string {
+  const stamp = (name: string) => {
+    const s = statOrNull(path.join(dir, name));
+    return s ? `${s.mtimeMs}:${s.size}` : 'missing';
+  };
+  return `${stamp(MODEL_JSON_FILE)}|${stamp(PREPROCESSOR_FILE)}`;
+}
+
+interface CacheEntry {
+  stamp: string;
+  loading: Promise<Predictor>;
+  predictor: Predictor | null;
+  /** Callers currently using the predictor: an evicted entry is disposed when the last one is done. */
+  users: number;
+  evicted: boolean;
+}
+
+/** Most models kept loaded at once. */
+export const PREDICTOR_CACHE_SIZE = 3;
+
+/**
+ * Least-recently-used cache of loaded models, keyed by folder (absolute path) and the mtime/size of its
+ * model.json and preprocessor.json, so a folder retrained in place is loaded afresh. Dropped models are
+ * disposed, but only once no caller is still using them (`use` pins its model for the callback).
+ */
+export class PredictorCache {
+  private readonly entries = new Map<string, CacheEntry>();
+
+  constructor(
+    readonly capacity: number = PREDICTOR_CACHE_SIZE,
+    private readonly load: (dir: string) => Promise<Predictor> = loadPredictor,
+  ) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new EngineError('INTERNAL', `predictor cache capacity must be ≥ 1, got ${capacity}`);
+  }
+
+  /** Folders currently cached, least recently used first. */
+  get folders(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  /** Run `work` with the (cached or freshly loaded) model of `dir`; the model is not disposed meanwhile. */
+  async use<T>(dir: string, work: (predictor: Predictor) => T | Promise<T>): Promise<T> {
+    const key = path.resolve(dir);
+    const stamp = stampOf(key);
+    let entry = this.entries.get(key);
+    if (entry && entry.stamp !== stamp) {
+      this.drop(key, entry);
+      entry = undefined;
+    }
+    if (entry) {
+      // Most recently used goes last.
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+    } else {
+      const created: CacheEntry = { stamp, loading: this.load(key), predictor: null, users: 0, evicted: false };
+      entry = created;
+      this.entries.set(key, created);
+      created.loading.then(
+        (p) => {
+          created.predictor = p;
+          if (created.evicted && created.users === 0) disposePredictor(p);
+        },
+        () => {
+          if (this.entries.get(key) === created) this.entries.delete(key);
+        },
+      );
+      this.evictOverCapacity();
+    }
+    entry.users++;
+    try {
+      const predictor = await entry.loading;
+      return await work(predictor);
+    } finally {
+      entry.users--;
+      if (entry.evicted && entry.users === 0 && entry.predictor) disposePredictor(entry.predictor);
+    }
+  }
+
+  /** Dispose every model (those in use are disposed when their callers finish) and forget them. */
+  clear(): void {
+    for (const [key, entry] of [...this.entries]) this.drop(key, entry);
+  }
+
+  private evictOverCapacity(): void {
+    while (this.entries.size > this.capacity) {
+      const [key, entry] = this.entries.entries().next().value as [string, CacheEntry];
+      this.drop(key, entry);
+    }
+  }
+
+  private drop(key: string, entry: CacheEntry): void {
+    if (this.entries.get(key) === entry) this.entries.delete(key);
+    entry.evicted = true;
+    if (entry.users === 0 && entry.predictor) disposePredictor(entry.predictor);
+  }
+}

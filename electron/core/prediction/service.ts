@@ -1,0 +1,110 @@
+/**
+ * The engine's prediction service: finds the model (an experiment's artifact folder, the latest finished
+ * experiment's, or a folder given directly), then scores the file — in a worker thread by default, so
+ * TensorFlow.js inference and a long file's decoding never block the caller's event loop. The worker
+ * keeps the model cache (`PredictorCache`), so repeated questions to the same model skip the load.
+ * The CLI uses the in-process mode: one short-lived command gains nothing from a worker's start-up.
+ */
+import path from 'node:path';
+import { EngineError } from '../../../shared/errors';
+import type { Prediction } from '../../../shared/prediction';
+import type { Db } from '../db/database';
+import { findArtifactFolder } from '../experiments/artifacts';
+import { getExperiment, latestFinishedExperiment } from '../experiments/store';
+import { WorkerPool } from '../workers/pool';
+
+/** The worker entry as a source file (CLI, tests); the bundled app passes its built `predictWorker.js`. */
+export const PREDICT_WORKER_SOURCE = new URL('./worker.ts', import.meta.url);
+
+export interface PredictionServiceOptions {
+  /** Where experiments are looked up; null when only model folders (`modelDir`) will be asked for. */
+  db: Db | null;
+  /** Run models in a worker thread (default true); false runs them in this thread (the CLI). */
+  worker?: boolean;
+  /** The worker entry when not the source file (the bundled app passes its built worker). */
+  workerEntry?: URL;
+}
+
+export interface PredictRequest {
+  /** The experiment whose model answers; default: the latest finished experiment. */
+  experimentId?: number;
+  /** A model folder (model.json + weights.bin + preprocessor.json) instead of an experiment. */
+  modelDir?: string;
+  /** The WAV file to judge. */
+  path: string;
+  /** Hop between sliding windows on long clips (default DEFAULT_HOP_SEC). */
+  hopSec?: number;
+  /** Shown as `Prediction.file` and parsed for a RAVDESS ground truth (default: `path`). */
+  displayName?: string;
+}
+
+export interface PredictionService {
+  predict(request: PredictRequest): Promise<Prediction>;
+  /** Stops the worker (or releases the in-process models). Pending predictions fail with CANCELLED. */
+  close(): Promise<void>;
+}
+
+/** What the worker is asked: the model folder is already resolved. */
+export interface PredictTask {
+  dir: string;
+  path: string;
+  hopSec?: number;
+  displayName?: string;
+  experimentId: number | null;
+}
+
+/** The model folder a request names, and the experiment it belongs to (null for a folder given directly). */
+export function resolveModelDir(db: Db | null, request: Pick<PredictRequest, 'experimentId' | 'modelDir'>): { dir: string; experimentId: number | null } {
+  if (request.modelDir !== undefined) {
+    if (request.experimentId !== undefined) throw new EngineError('INVALID_PAYLOAD', 'give an experiment or a model folder, not both');
+    return { dir: path.resolve(request.modelDir), experimentId: null };
+  }
+  if (db === null) throw new EngineError('INVALID_PAYLOAD', 'no database is open: give a model folder to predict with');
+  const experiment = request.experimentId !== undefined ? getExperiment(db, request.experimentId) : latestFinishedExperiment(db);
+  if (experiment === null) throw new EngineError('NOT_FOUND', 'No finished experiment to predict with: train one first');
+  const label = `Experiment ${experiment.id} (${experiment.name})`;
+  if (experiment.status === 'running') throw new EngineError('BUSY', `${label} is still training: it has no model yet`);
+  if (experiment.status !== 'finished') throw new EngineError('NOT_FOUND', `${label} has no trained model: it ${experiment.status === 'failed' ? 'failed' : 'was cancelled'}`);
+  const found = findArtifactFolder(experiment.artifactsDir);
+  if (found.folder === null) throw new EngineError('NOT_FOUND', `${label}: its artifacts are missing (${found.problem})`);
+  return { dir: found.folder, experimentId: experiment.id };
+}
+
+export function createPredictionService(options: PredictionServiceOptions): PredictionService {
+  const { db } = options;
+  let closed = false;
+  let run: ((task: PredictTask) => Promise<Prediction>) | null = null;
+  let shutdown: (() => Promise<void>) | null = null;
+
+  async function runner(): Promise<(task: PredictTask) => Promise<Prediction>> {
+    if (run) return run;
+    if (options.worker ?? true) {
+      // One worker: it owns the model cache, and TensorFlow.js in Node is single-threaded anyway.
+      const pool = new WorkerPool<PredictTask, Prediction>(options.workerEntry ?? PREDICT_WORKER_SOURCE, 1);
+      run = (task) => pool.run(task);
+      shutdown = () => pool.close();
+    } else {
+      // Imported here, so the worker-mode engine never loads TensorFlow.js into its own thread.
+      const { predictInProcess, releaseInProcess } = await import('./inProcess');
+      run = predictInProcess;
+      shutdown = async () => releaseInProcess();
+    }
+    return run;
+  }
+
+  return {
+    async predict(request) {
+      if (closed) throw new EngineError('CANCELLED', 'the prediction service is closed');
+      if (typeof request.path !== 'string' || request.path === '') throw new EngineError('INVALID_PAYLOAD', 'a file path is required');
+      const { dir, experimentId } = resolveModelDir(db, request);
+      const task: PredictTask = { dir, path: request.path, experimentId };
+      if (request.hopSec !== undefined) task.hopSec = request.hopSec;
+      if (request.displayName !== undefined) task.displayName = request.displayName;
+      return (await runner())(task);
+    },
+    async close() {
+      closed = true;
+      await shutdown?.();
+    },
+  };
+}
