@@ -12,6 +12,7 @@ import type { ClipAudio, ClipFeatures, ExtractResult } from './features';
 import { configSchema } from './config';
 import type { EpochEvent, Experiment, ExperimentArchive, ExperimentComparison, TrainResult } from './experiments';
 import type { RpcError } from './errors';
+import { MAX_UPLOAD_BYTES, type OpenedFile, type Prediction, type TestClip } from './prediction';
 
 interface MethodSpec<I extends z.ZodType, O> {
   input: I;
@@ -29,6 +30,7 @@ const datasetId = z.number().int().positive();
 const clipRef = z.object({ datasetId, clipId: z.number().int().positive() }).strict();
 const experimentId = z.number().int().positive();
 const jobId = z.string().regex(/^job-[0-9a-z-]{1,64}$/, 'a job id like "job-1"');
+const fileId = z.string().regex(/^file-[0-9a-f]{16}$/, 'a file id like "file-0123456789abcdef"');
 /** A filesystem path as typed or chosen by the user. Existence is checked by the engine. */
 const userPath = z
   .string()
@@ -146,6 +148,46 @@ export const METHODS = {
   'experiments.openFolder': method<{ opened: true }>()(z.object({ id: experimentId }).strict()),
   /** The run's artifact folder as a .zip (base64), for download. */
   'experiments.archive': method<ExperimentArchive>()(z.object({ id: experimentId }).strict()),
+
+  /** Native file picker for a WAV to open (Electron); `UNSUPPORTED` in browser mode, which uploads instead. */
+  'files.choose': method<{ file: OpenedFile | null }>()(empty),
+  /** A WAV sent by the renderer (browser mode's file input; drag-and-drop). */
+  'files.upload': method<OpenedFile>()(
+    z
+      .object({
+        name: z
+          .string()
+          .min(1, 'a file name is required')
+          .max(255, 'file name is longer than 255 characters')
+          .refine((n) => !/[/\\\0]/.test(n) && n !== '.' && n !== '..', 'a file name, not a path'),
+        base64: z
+          .string()
+          .max(Math.ceil(MAX_UPLOAD_BYTES / 3) * 4, `file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`)
+          .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64 data'),
+      })
+      .strict(),
+  ),
+  /** An opened file's bytes, for the player. */
+  'files.audio': method<ClipAudio>()(z.object({ fileId }).strict()),
+  /**
+   * What a trained model says about an indexed clip or an opened file: the experiment's own preprocessing,
+   * features, scaler and labels; long clips in sliding windows every `hopSec`. Without `experimentId`, the
+   * latest finished experiment answers.
+   */
+  'predict.clip': method<Prediction>()(
+    z
+      .object({
+        experimentId: z.number().int().positive().optional(),
+        source: z.discriminatedUnion('kind', [
+          z.object({ kind: z.literal('clip'), datasetId, clipId: z.number().int().positive() }).strict(),
+          z.object({ kind: z.literal('file'), fileId }).strict(),
+        ]),
+        hopSec: z.number().min(0.1).max(30).optional(),
+      })
+      .strict(),
+  ),
+  /** An experiment's test clips with the label its evaluation gave each (from test_predictions.json). */
+  'experiments.testClips': method<TestClip[]>()(z.object({ id: z.number().int().positive() }).strict()),
 
   'jobs.list': method<JobState[]>()(empty),
   'jobs.cancel': method<{ cancelled: boolean }>()(z.object({ jobId }).strict()),

@@ -20,6 +20,9 @@ import { featureLayout } from './features';
 import { removeStaleArtifactTemps } from './experiments/artifacts';
 import { getExperiment, listExperiments, markInterrupted, updateExperiment } from './experiments/store';
 import { compareExperiments } from './experiments/compare';
+import { experimentTestClips } from './experiments/testClips';
+import { OpenedFiles } from './files/openedFiles';
+import { createPredictionService, type PredictionService } from './prediction/service';
 import { deleteExperiment, experimentArchive, experimentFolder } from './experiments/manage';
 import { startTraining } from './training/trainingRunner';
 import { EventHub } from './events';
@@ -31,6 +34,8 @@ export interface EngineHost {
   mode: HostMode;
   /** A native folder picker, where the host has one (Electron). */
   chooseFolder?: () => Promise<string | null>;
+  /** A native picker for one WAV file (Electron). */
+  chooseAudioFile?: () => Promise<string | null>;
   /** Open a folder in the system file manager (Electron `shell.openPath`): '' on success, else the error. */
   openPath?: (folder: string) => Promise<string>;
 }
@@ -44,6 +49,8 @@ export interface EngineOptions {
   extractWorker?: URL;
   /** Training worker entry; the bundled app passes its built worker file. */
   trainWorker?: URL;
+  /** Prediction worker entry; the bundled app passes its built worker file. */
+  predictWorker?: URL;
 }
 
 /** Experiment artifact folders live next to the database. */
@@ -75,6 +82,10 @@ export function createEngine(options: EngineOptions): Engine {
   markInterrupted(db);
   removeStaleArtifactTemps(artifactsRoot);
   let pool: ExtractPool | null = null;
+  const files = new OpenedFiles(path.join(path.dirname(options.dbPath), 'uploads'));
+  let predictor: PredictionService | null = null;
+  /** Models load and run in a worker made on first use; it keeps recently used models. */
+  const predictions = (): PredictionService => (predictor ??= createPredictionService({ db, worker: true, workerEntry: options.predictWorker }));
   /** One pool per engine, made on first use: workers cost a start-up, extraction runs often. */
   const extractPool = (): ExtractPool => (pool ??= createExtractPool(undefined, options.extractWorker));
 
@@ -203,6 +214,32 @@ export function createEngine(options: EngineOptions): Engine {
     },
     'experiments.archive': ({ id }) => experimentArchive(getExperiment(db, id)),
 
+    'experiments.testClips': ({ id }) => experimentTestClips(db, getExperiment(db, id)),
+
+    'files.choose': async () => {
+      if (!host.chooseAudioFile) {
+        throw new EngineError('UNSUPPORTED', 'This host has no native file picker: upload the file instead');
+      }
+      const chosen = await host.chooseAudioFile();
+      return { file: chosen === null ? null : files.openPath(chosen) };
+    },
+    'files.upload': ({ name, base64 }) => files.upload(name, Buffer.from(base64, 'base64')),
+    'files.audio': ({ fileId }) => files.audio(fileId),
+    'predict.clip': ({ experimentId, source, hopSec }) => {
+      let file: string;
+      let displayName: string;
+      if (source.kind === 'clip') {
+        const { clip, root } = getClip(db, source.datasetId, source.clipId);
+        file = path.join(root, clip.path);
+        displayName = clip.path;
+      } else {
+        const opened = files.get(source.fileId);
+        file = opened.path;
+        displayName = opened.file.name;
+      }
+      return predictions().predict({ experimentId, path: file, hopSec, displayName });
+    },
+
     'jobs.list': () => jobs.list(),
     'jobs.cancel': ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
   };
@@ -219,6 +256,8 @@ export function createEngine(options: EngineOptions): Engine {
       closed = true;
       await jobs.shutdown();
       await pool?.close();
+      await predictor?.close();
+      files.close();
       db.close();
     },
   };

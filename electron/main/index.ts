@@ -61,6 +61,12 @@ async function chooseFolder(): Promise<string | null> {
   return result.canceled ? null : (result.filePaths[0] ?? null);
 }
 
+async function chooseAudioFile(): Promise<string | null> {
+  const options = { title: 'Open a WAV file', properties: ['openFile' as const], filters: [{ name: 'WAV audio', extensions: ['wav', 'wave'] }] };
+  const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+  return result.canceled ? null : (result.filePaths[0] ?? null);
+}
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
@@ -78,9 +84,10 @@ if (!app.requestSingleInstanceLock()) {
 
     engine = createEngine({
       dbPath: resolveDbPath(undefined),
-      host: { mode: 'electron', chooseFolder, openPath: (folder) => shell.openPath(folder) },
+      host: { mode: 'electron', chooseFolder, chooseAudioFile, openPath: (folder) => shell.openPath(folder) },
       extractWorker: pathToFileURL(path.join(here, 'extractWorker.js')),
       trainWorker: pathToFileURL(path.join(here, 'trainWorker.js')),
+      predictWorker: pathToFileURL(path.join(here, 'predictWorker.js')),
     });
     registerIpc(engine, isTrustedSender);
     mainWindow = createWindow();

@@ -2,8 +2,8 @@
  * The used-by story in Chromium through browser mode on the 1440-clip demo corpus: index the folder,
  * train a DNN for 5 epochs and watch the progress and curves grow, find it in the history with its
  * per-class table, start a run with another model, reload the window, find the run again and cancel
- * it, train a second DNN with another config, and compare the two finished runs. Screenshots: train,
- * detail, compare.
+ * it, train a second DNN with another config, compare the two finished runs, and step through the
+ * first run's test clips with the model's live prediction. Screenshots: train, detail, compare, predict.
  */
 import fs from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -187,6 +187,35 @@ describe('Train, watch, history and compare in browser mode', () => {
     expect(await diff.locator('tr[data-key="training.learning_rate"] td').allTextContents()).toEqual(['0.001', '0.002']);
 
     const shot = await screenshot(page, 'compare');
+    expect(fs.statSync(shot).size).toBeGreaterThan(10_000);
+    expect(app.errors).toEqual([]);
+  });
+
+  it('steps through a run’s test clips: the prediction, its bars and ground-truth mark, and the next misclassified clip', async () => {
+    await nav('Experiments');
+    await page.getByTestId('experiments-table').locator('tr', { hasText: 'dnn five epochs' }).click();
+    await page.getByTestId('step-test-clips').click();
+    await expect.poll(() => page.getByTestId('test-position').textContent(), { timeout: 30_000 }).toMatch(/^clip 1 of \d+$/);
+    await expect.poll(() => page.getByTestId('predicted-emotion').textContent(), { timeout: 60_000 }).toMatch(/^[a-z]+$/);
+
+    // The live prediction is the experiment's own evaluation of this clip.
+    const predicted = await page.getByTestId('predicted-emotion').textContent();
+    expect(predicted).toBe(await page.getByTestId('test-evaluated').textContent());
+    const bars = page.getByTestId('probability-bars').locator('li');
+    expect(await bars.count()).toBe(6);
+    const probabilities = (await bars.evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('data-probability'))))) as number[];
+    expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
+    expect(await page.getByTestId('probability-bars').locator('li[data-top="true"]').getAttribute('data-emotion')).toBe(predicted);
+    expect(await page.getByTestId('ground-truth').getAttribute('data-correct')).toMatch(/^(true|false)$/);
+
+    await page.getByTestId('test-next-wrong').click();
+    await expect.poll(() => page.getByTestId('ground-truth').getAttribute('data-correct'), { timeout: 30_000 }).toBe('false');
+    const wrong = await page.getByTestId('predicted-emotion').textContent();
+    expect(wrong).toBe(await page.getByTestId('test-evaluated').textContent());
+    expect(await page.getByTestId('ground-truth').textContent()).not.toContain(`ground truth ${wrong}`);
+    await expect.poll(() => page.getByTestId('waveform').getAttribute('data-ready'), { timeout: 30_000 }).toBe('true');
+
+    const shot = await screenshot(page, 'predict');
     expect(fs.statSync(shot).size).toBeGreaterThan(10_000);
     expect(app.errors).toEqual([]);
   });

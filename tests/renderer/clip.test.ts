@@ -78,7 +78,7 @@ describe('opening a clip', () => {
     const waveform = await screen.findByTestId('fake-wavesurfer');
     expect(waveform.getAttribute('data-blob-type')).toBe('audio/wav');
     expect(Number(waveform.getAttribute('data-blob-size'))).toBeGreaterThan(44);
-    await waitFor(() => expect(waveform.getAttribute('data-highlight')).toBe('0.5-3.5'));
+    await waitFor(() => expect(waveform.getAttribute('data-regions')).toBe('analysed:0.5-3.5'));
     expect(textOf('analysed-window')).toContain('0.50–3.50 s');
     expect(screen.getByTestId('feature-plots').textContent).toContain(`${100 + (clipId % 50)} frames`);
     expect(screen.getByRole('img', { name: /^Log-mel spectrogram, 64 mel bands × \d+ frames, 0\.50–3\.50 s/ })).toBeTruthy();

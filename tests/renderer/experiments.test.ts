@@ -294,7 +294,7 @@ describe('managing a run', () => {
     controllers.push(controller);
     await store.start(controller.signal);
     const onRerun = vi.fn<(experiment: Experiment) => void>();
-    render(ExperimentsView, { props: { store, nativeOpen: opts.nativeOpen ?? false, onRerun } });
+    render(ExperimentsView, { props: { store, nativeOpen: opts.nativeOpen ?? false, onRerun, onStepTestClips: vi.fn() } });
     await waitFor(() => expect(tableRows()).toHaveLength(engine.experiments.length));
     return { engine, store, onRerun };
   }

@@ -25,9 +25,12 @@ import {
   genderOfActor,
   GENDERS,
   INTENSITIES,
+  parseRavdessName,
   speechTakesPerActor,
+  type Emotion,
 } from '../../shared/ravdess';
 import { pcm16Wav } from '../helpers/wavBytes';
+import { DEFAULT_HOP_SEC, type OpenedFile, type Prediction, type PredictSource, type TestClip } from '../../shared/prediction';
 import { ACTOR_CONFUSION, fakeExperiments, LABELS, reportFrom, trainResultOf } from './fakeExperiments';
 
 export const RAVDESS_ROOT = '/data/Audio_Speech_Actors_01-24';
@@ -129,6 +132,11 @@ export class FakeEngine implements Transport {
   finishBeforeAnswering = false;
   /** Make calls of a method fail only for these clip ids (`clip.*` methods). */
   readonly clipFailures = new Map<number, RpcError>();
+  /** Files opened with `files.choose` / `files.upload`. */
+  readonly openedFiles = new Map<string, { file: OpenedFile; bytes: Uint8Array }>();
+  /** What `files.choose` answers (a file name), and how long that file is. */
+  chosenFile: string | null = '03-01-05-01-01-01-12.wav';
+  chosenFileSeconds = 3.5;
   /** Saved training runs (`experiments.list` / `experiments.get`); empty until `seedExperiments`. */
   experiments: Experiment[] = [];
 
@@ -247,6 +255,29 @@ export class FakeEngine implements Transport {
       if (!found.artifactsDir) throw this.#error('NOT_FOUND', `Experiment ${found.id} has no artifact folder`);
       const bytes = FAKE_ZIP_BYTES;
       return { fileName: `${found.artifactsDir.split('/').pop() ?? found.id}.zip`, base64: Buffer.from(bytes).toString('base64'), bytes: bytes.byteLength };
+    },
+    'experiments.testClips': (payload) => this.testClipsOf(this.#experiment((payload as { id: number }).id)),
+    'files.choose': () => {
+      if (!this.nativeDialogs) throw this.#error('UNSUPPORTED', 'No native dialogs in browser mode');
+      return { file: this.chosenFile === null ? null : this.#openFile(this.chosenFile, pcm16Wav(this.chosenFileSeconds, 16000)) };
+    },
+    'files.upload': (payload) => {
+      const { name, base64 } = payload as { name: string; base64: string };
+      const bytes = Buffer.from(base64, 'base64');
+      if (bytes.subarray(0, 4).toString('latin1') !== 'RIFF') throw this.#error('BAD_FILE', `${name}: not a RIFF/WAVE file`);
+      return this.#openFile(name, new Uint8Array(bytes));
+    },
+    'files.audio': (payload) => {
+      const found = this.openedFiles.get((payload as { fileId: string }).fileId);
+      if (!found) throw this.#error('NOT_FOUND', 'No opened file');
+      return { mimeType: 'audio/wav', base64: Buffer.from(found.bytes).toString('base64'), sizeBytes: found.bytes.byteLength };
+    },
+    'predict.clip': (payload) => {
+      const { experimentId, source, hopSec } = payload as { experimentId?: number; source: PredictSource; hopSec?: number };
+      const finished = this.experiments.filter((e) => e.status === 'finished').sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+      const experiment = experimentId === undefined ? finished[0] : this.#experiment(experimentId);
+      if (!experiment) throw this.#error('NOT_FOUND', 'No finished experiment to predict with: train one first');
+      return this.predictionFor(experiment, source, hopSec ?? DEFAULT_HOP_SEC);
     },
     'jobs.list': () => this.jobs.map((j) => ({ ...j })),
     'jobs.cancel': (payload) => {
@@ -388,6 +419,87 @@ export class FakeEngine implements Transport {
   finishTraining(experiment: Experiment, jobId = `job-${this.#nextJob++}`): void {
     this.experiments.push(experiment);
     this.emit({ event: 'job.finished', payload: { jobId, kind: 'train', status: 'finished', result: trainResultOf(experiment) } });
+  }
+
+  /** An experiment's test clips: its test actors' clips of its emotions; every 4th is "misclassified" as the next label. */
+  testClipsOf(experiment: Experiment): TestClip[] {
+    const dataset = this.datasets.find((d) => d.info.id === experiment.datasetId);
+    if (!dataset || !experiment.metrics) throw this.#error('NOT_FOUND', `Experiment ${experiment.id} has no test predictions`);
+    const labels = experiment.metrics.labels;
+    const actors = experiment.split?.testActors ?? [];
+    return dataset.clips
+      .filter((c) => actors.includes(c.actor) && labels.includes(c.emotion))
+      .map((c, i) => {
+        const predicted = i % 4 === 3 ? (labels[(labels.indexOf(c.emotion) + 1) % labels.length] as Emotion) : c.emotion;
+        return { clipId: c.id, datasetId: dataset.info.id, path: c.path, groundTruth: c.emotion, predicted, correct: predicted === c.emotion };
+      });
+  }
+
+  /** What the fake model says: a test clip's saved label, else the truth; 0.7 on the verdict. Files of 10 s or more get windows. */
+  predictionFor(experiment: Experiment, source: PredictSource, hopSec: number): Prediction {
+    const labels = experiment.metrics?.labels ?? [...LABELS];
+    let name: string;
+    let truth: Emotion | undefined;
+    let duration: number;
+    let verdict: Emotion | undefined;
+    if (source.kind === 'clip') {
+      const clip = this.#clip(source);
+      name = clip.path;
+      truth = clip.emotion;
+      duration = clip.durationSec;
+      verdict = this.testClipsOf(experiment).find((t) => t.clipId === clip.id)?.predicted;
+    } else {
+      const opened = this.openedFiles.get(source.fileId);
+      if (!opened) throw this.#error('NOT_FOUND', 'No opened file');
+      name = opened.file.name;
+      truth = opened.file.groundTruth;
+      duration = opened.file.durationSec;
+    }
+    const emotion = verdict ?? (truth && labels.includes(truth) ? truth : (labels[0] as Emotion));
+    const probs = (top: Emotion): Record<string, number> => Object.fromEntries(labels.map((l) => [l, l === top ? 0.7 : 0.3 / (labels.length - 1)]));
+    const windows =
+      duration >= 10
+        ? Array.from({ length: Math.floor((duration - 3) / hopSec) + 1 }, (_, i) => {
+            const top = labels[Math.floor(i / 3) % labels.length] as Emotion;
+            return { start: i * hopSec, end: i * hopSec + 3, emotion: top, confidence: 0.7, probabilities: probs(top) };
+          })
+        : [{ start: 0.5, end: 3.5, emotion, confidence: 0.7, probabilities: probs(emotion) }];
+    return {
+      experimentId: experiment.id,
+      modelName: experiment.modelName,
+      file: name,
+      emotion,
+      confidence: 0.7,
+      probabilities: probs(emotion),
+      labels: [...labels],
+      ...(truth ? { groundTruth: truth } : {}),
+      ...(truth && labels.includes(truth) ? { correct: truth === emotion } : {}),
+      windows,
+      hopSec,
+      durationSec: duration,
+      sampleRate: 48000,
+      channels: 1,
+      silent: false,
+      warnings: [],
+      timings: { decodeMs: 1, featuresMs: 7, modelMs: 2, totalMs: 10 },
+    };
+  }
+
+  #openFile(name: string, bytes: Uint8Array): OpenedFile {
+    const fileId = `file-${String(this.openedFiles.size + 1).padStart(16, '0')}`;
+    const parsed = parseRavdessName(name);
+    const file: OpenedFile = {
+      fileId,
+      name,
+      sizeBytes: bytes.byteLength,
+      durationSec: Math.max(0, (bytes.byteLength - 44) / 2 / 16000),
+      sampleRate: 16000,
+      channels: 1,
+      bitDepth: 16,
+      ...(parsed.ok ? { groundTruth: parsed.value.emotion } : {}),
+    };
+    this.openedFiles.set(fileId, { file, bytes });
+    return file;
   }
 
   /** The experiment a train job (started through `training.start`) writes. */

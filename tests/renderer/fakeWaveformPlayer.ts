@@ -37,8 +37,8 @@ export async function createWaveformPlayer(options: WaveformOptions): Promise<Wa
     zoom(factor) {
       container.dataset.zoom = String(factor);
     },
-    setHighlight(span) {
-      container.dataset.highlight = span ? `${span.start}-${span.end}` : '';
+    setRegions(spans) {
+      container.dataset.regions = spans.map((span) => `${span.label}:${span.start}-${span.end}`).join(' ');
     },
     destroy() {
       record.destroyed = true;

@@ -5,6 +5,7 @@ import { createEngine, type Engine } from '../../../electron/core/engine';
 import { dispatch } from '../../../electron/core/rpc';
 import type { EventMessage, JobFinished, JobState } from '../../../shared/contract';
 import type { EpochEvent, Experiment, TrainResult } from '../../../shared/experiments';
+import type { TestClip } from '../../../shared/prediction';
 import { tempDir } from '../../helpers/fixtureCorpus';
 
 let engine: Engine;
@@ -45,6 +46,20 @@ describe('training as an engine job', () => {
     }
     const list = await dispatch(engine.handlers, 'experiments.list', {});
     expect(list.ok && (list.value as Experiment[]).map((e) => [e.name, e.status])).toEqual([['job run', 'finished']]);
+
+    // Its test clips, with the evaluation's labels: the test actors' clips, the truth from the index.
+    const result = end.result as TrainResult;
+    const tested = await dispatch(engine.handlers, 'experiments.testClips', { id: result.experimentId });
+    const clips = (tested as { value: TestClip[] }).value;
+    expect(clips).toHaveLength(result.split.counts.test);
+    const truth = engine.db.prepare('SELECT emotion, actor FROM clips WHERE id = ?');
+    for (const c of clips) {
+      const row = truth.get(c.clipId) as { emotion: string; actor: number };
+      expect([c.groundTruth, c.correct]).toEqual([row.emotion, row.emotion === c.predicted]);
+      expect([7, 8]).toContain(row.actor);
+    }
+    const correct = clips.filter((c) => c.correct).length;
+    expect(correct / clips.length).toBeCloseTo(result.accuracy, 10);
   });
 
   it('jobs.cancel stops the run after the current batch; it is saved as cancelled with its partial history', async () => {

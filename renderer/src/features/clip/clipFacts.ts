@@ -1,5 +1,6 @@
 /** The Clip view's fact lists: the RAVDESS fields from the file name, and the file's own facts. */
 import type { Clip } from '../../../../shared/dataset';
+import type { OpenedFile } from '../../../../shared/prediction';
 import { STATEMENTS } from '../../../../shared/ravdess';
 import { formatBytes, formatSeconds, twoDigits } from '../../lib/format';
 
@@ -22,7 +23,7 @@ export function ravdessFacts(clip: Clip): Fact[] {
 
 const channelNames: Readonly<Record<number, string>> = { 1: 'mono', 2: 'stereo' };
 
-export function fileFacts(clip: Clip): Fact[] {
+export function fileFacts(clip: Pick<Clip, 'durationSec' | 'sampleRate' | 'channels' | 'bitDepth' | 'sizeBytes'>): Fact[] {
   const channels = channelNames[clip.channels];
   return [
     { key: 'duration', label: 'Duration', value: `${formatSeconds(clip.durationSec)} s` },
@@ -30,5 +31,13 @@ export function fileFacts(clip: Clip): Fact[] {
     { key: 'channels', label: 'Channels', value: channels ? `${clip.channels} (${channels})` : String(clip.channels) },
     { key: 'bit-depth', label: 'Bit depth', value: `${clip.bitDepth}-bit` },
     { key: 'size', label: 'Size', value: formatBytes(clip.sizeBytes) },
+  ];
+}
+
+/** An opened file's facts: what its header says, and the ground truth when its name is a RAVDESS one. */
+export function openedFileFacts(file: OpenedFile): Fact[] {
+  return [
+    ...fileFacts(file),
+    ...(file.groundTruth ? [{ key: 'emotion', label: 'Emotion (from the name)', value: file.groundTruth }] : []),
   ];
 }

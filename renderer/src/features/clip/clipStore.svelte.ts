@@ -6,9 +6,10 @@
  */
 import type { Client } from '../../../../shared/client';
 import type { Clip } from '../../../../shared/dataset';
-import type { ClipFeatures } from '../../../../shared/features';
+import type { ClipAudio, ClipFeatures } from '../../../../shared/features';
 import { toViewError, type ViewError } from '../../lib/api/errors';
-import { clipAudioBlob } from '../../lib/audio/base64';
+import { bytesToBase64, clipAudioBlob } from '../../lib/audio/base64';
+import type { OpenedFile, PredictSource } from '../../../../shared/prediction';
 import { fileName } from '../../lib/format';
 import type { LiveValues } from './liveValues';
 
@@ -46,6 +47,11 @@ export class ClipStore {
 
   ref = $state.raw<ClipRef | null>(null);
   clip = $state.raw<Clip | null>(null);
+  /** An audio file opened from disk or uploaded instead of an indexed clip (then `ref` is null). */
+  file = $state.raw<OpenedFile | null>(null);
+  /** Why the last open/upload failed. */
+  openError = $state.raw<ViewError | null>(null);
+  opening = $state(false);
   /** The clip's WAV file, for the player. */
   audio = $state.raw<Blob | null>(null);
   features = $state.raw<ClipFeatures | null>(null);
@@ -68,7 +74,12 @@ export class ClipStore {
   live = $state.raw<LiveValues | null>(null);
   liveError = $state<string | null>(null);
 
-  readonly title = $derived(this.clip ? fileName(this.clip.path) : null);
+  readonly title = $derived(this.clip ? fileName(this.clip.path) : (this.file?.name ?? null));
+  /** What is open, as the prediction calls name it. */
+  readonly source = $derived.by((): PredictSource | null => {
+    if (this.ref) return { kind: 'clip', datasetId: this.ref.datasetId, clipId: this.ref.clipId };
+    return this.file ? { kind: 'file', fileId: this.file.fileId } : null;
+  });
   /** Seconds of the recording the features were computed from. */
   readonly analysedWindow = $derived(
     this.features ? analysedSpan(this.features, this.duration > 0 ? this.duration : (this.clip?.durationSec ?? null)) : null,
@@ -86,6 +97,8 @@ export class ClipStore {
     if (same && !this.clipError && !this.audioError && !this.featuresError) return;
     const ref = { datasetId, clipId };
     this.ref = ref;
+    this.file = null;
+    this.openError = null;
     this.clip = null;
     this.audio = null;
     this.features = null;
@@ -96,10 +109,40 @@ export class ClipStore {
     await Promise.all([this.#loadClip(ref), this.#loadAudio(ref), this.#loadFeatures(ref)]);
   }
 
+  /** Open a file the engine has registered (chosen or uploaded): its audio plays; features are for indexed clips. */
+  async openFile(file: OpenedFile): Promise<void> {
+    this.close();
+    this.file = file;
+    await this.#loadFileAudio(file);
+  }
+
+  /** Send a WAV picked in the browser (file input, drag-and-drop) to the engine and open it. */
+  async openUpload(upload: File): Promise<void> {
+    await this.#opening(async () => {
+      const base64 = bytesToBase64(new Uint8Array(await upload.arrayBuffer()));
+      return this.#client.call('files.upload', { name: upload.name, base64 });
+    });
+  }
+
+  /** The host's file picker (desktop app). */
+  async chooseFile(): Promise<void> {
+    await this.#opening(async () => (await this.#client.call('files.choose', {})).file);
+  }
+
+  dismissOpenError(): void {
+    this.openError = null;
+  }
+
   /** Load again whatever failed for the open clip. */
   async retry(): Promise<void> {
     const ref = this.ref;
-    if (!ref) return;
+    if (!ref) {
+      if (this.file && (this.audioError || this.playerError)) {
+        this.#resetPlayer();
+        await this.#loadFileAudio(this.file);
+      }
+      return;
+    }
     const tasks: Array<Promise<void>> = [];
     if (this.clipError) tasks.push(this.#loadClip(ref));
     if (this.audioError || this.playerError) {
@@ -113,6 +156,7 @@ export class ClipStore {
   close(): void {
     for (const part of Object.keys(this.#tokens) as Part[]) this.#tokens[part]++;
     this.ref = null;
+    this.file = null;
     this.clip = null;
     this.audio = null;
     this.features = null;
@@ -197,18 +241,39 @@ export class ClipStore {
     }
   }
 
-  async #loadAudio(ref: ClipRef): Promise<void> {
+  #loadAudio(ref: ClipRef): Promise<void> {
+    return this.#loadAudioFrom(() => this.#client.call('clip.audio', ref));
+  }
+
+  #loadFileAudio(file: OpenedFile): Promise<void> {
+    return this.#loadAudioFrom(() => this.#client.call('files.audio', { fileId: file.fileId }));
+  }
+
+  async #loadAudioFrom(fetch: () => Promise<ClipAudio>): Promise<void> {
     const token = ++this.#tokens.audio;
     this.loadingAudio = true;
     this.audioError = null;
     this.audio = null;
     try {
-      const audio = await this.#client.call('clip.audio', ref);
+      const audio = await fetch();
       if (token === this.#tokens.audio) this.audio = clipAudioBlob(audio);
     } catch (err) {
       if (token === this.#tokens.audio) this.audioError = toViewError(err);
     } finally {
       if (token === this.#tokens.audio) this.loadingAudio = false;
+    }
+  }
+
+  async #opening(open: () => Promise<OpenedFile | null>): Promise<void> {
+    this.opening = true;
+    this.openError = null;
+    try {
+      const file = await open();
+      if (file) await this.openFile(file);
+    } catch (err) {
+      this.openError = toViewError(err);
+    } finally {
+      this.opening = false;
     }
   }
 

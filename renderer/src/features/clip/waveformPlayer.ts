@@ -26,14 +26,20 @@ export interface WaveformOptions {
   events: WaveformEvents;
 }
 
+/** A shaded span of the waveform with its caption and colour (CSS). */
+export interface ShadedSpan extends TimeSpan {
+  label: string;
+  color: string;
+}
+
 export interface WaveformPlayer {
   readonly media: HTMLMediaElement;
   playPause(): Promise<void>;
   pause(): void;
   /** 1 = the whole clip fits the visible width. Only once ready. */
   zoom(factor: number): void;
-  /** Shade a span (or none). Only once ready. */
-  setHighlight(span: (TimeSpan & { label: string }) | null): void;
+  /** Shade spans (replacing any before): the analysed window, a prediction's windows. Only once ready. */
+  setRegions(spans: readonly ShadedSpan[]): void;
   destroy(): void;
 }
 
@@ -104,20 +110,15 @@ export async function createWaveformPlayer(options: WaveformOptions): Promise<Wa
       const width = ws.getWidth();
       if (duration > 0 && width > 0) ws.zoom((factor * width) / duration);
     },
-    setHighlight(span) {
+    setRegions(spans) {
       if (!ready) return;
       regions.clearRegions();
-      if (!span || span.end <= span.start) return;
-      const region = regions.addRegion({
-        start: span.start,
-        end: span.end,
-        color: 'rgba(79, 70, 229, 0.12)',
-        drag: false,
-        resize: false,
-        content: span.label,
-      });
-      // Let clicks through to the waveform, so seeking works inside the span too.
-      if (region.element) region.element.style.pointerEvents = 'none';
+      for (const span of spans) {
+        if (span.end <= span.start) continue;
+        const region = regions.addRegion({ start: span.start, end: span.end, color: span.color, drag: false, resize: false, content: span.label });
+        // Let clicks through to the waveform, so seeking works inside a span too.
+        if (region.element) region.element.style.pointerEvents = 'none';
+      }
     },
     destroy() {
       if (destroyed) return;

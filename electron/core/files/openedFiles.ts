@@ -1,0 +1,135 @@
+/**
+ * Audio files the user opened outside any dataset: chosen in a native dialog (Electron) or uploaded by
+ * the renderer (browser mode, drag-and-drop). The renderer addresses them by an unguessable `fileId`
+ * only, so it can read exactly the files the user picked and nothing else. Uploads are written to this
+ * process's uploads folder and removed when evicted or when the engine closes (and, if a process died,
+ * by the next engine to start).
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { EngineError } from '../../../shared/errors';
+import type { ClipAudio } from '../../../shared/features';
+import type { OpenedFile } from '../../../shared/prediction';
+import { parseRavdessName } from '../../../shared/ravdess';
+import { readWavHeader, WavFormatError } from '../audio/wavHeader';
+import { processAlive } from '../process';
+
+/** How many opened files are remembered; the oldest goes (and its upload is deleted) beyond this. */
+export const MAX_OPENED_FILES = 32;
+/** Largest file the player is sent (base64 over IPC/WebSocket), as for indexed clips. */
+const MAX_AUDIO_BYTES = 200 * 1024 * 1024;
+
+interface Entry {
+  file: OpenedFile;
+  path: string;
+  /** An upload we wrote, deleted when forgotten. */
+  owned: boolean;
+}
+
+export class OpenedFiles {
+  readonly #entries = new Map<string, Entry>();
+  readonly #uploadDir: string;
+
+  /** Uploads go to `<uploadsRoot>/<pid>/`: engines sharing a data folder (app, CLI) keep apart. */
+  constructor(uploadsRoot: string) {
+    this.#uploadDir = path.join(uploadsRoot, String(process.pid));
+    // Uploads of engines that died: nothing refers to them any more.
+    if (fs.existsSync(uploadsRoot)) {
+      for (const entry of fs.readdirSync(uploadsRoot)) {
+        const pid = Number(entry);
+        if (pid === process.pid || !Number.isInteger(pid) || pid <= 0 || !processAlive(pid)) {
+          fs.rmSync(path.join(uploadsRoot, entry), { recursive: true, force: true });
+        }
+      }
+    }
+  }
+
+  /** Register a file the user chose on disk; it must be a readable WAV. */
+  openPath(file: string): OpenedFile {
+    const abs = path.resolve(file);
+    return this.#register(abs, path.basename(abs), false);
+  }
+
+  /** Store an uploaded WAV and register it. */
+  upload(name: string, bytes: Uint8Array): OpenedFile {
+    // A folder per upload keeps the file's own name (a RAVDESS name still tells the ground truth).
+    const folder = path.join(this.#uploadDir, randomBytes(8).toString('hex'));
+    fs.mkdirSync(folder, { recursive: true });
+    const stored = path.join(folder, name);
+    fs.writeFileSync(stored, bytes);
+    try {
+      return this.#register(stored, name, true);
+    } catch (err) {
+      fs.rmSync(folder, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  /** The file's path on disk (for prediction) and what the renderer knows of it. */
+  get(fileId: string): { file: OpenedFile; path: string } {
+    const entry = this.#entries.get(fileId);
+    if (!entry) throw new EngineError('NOT_FOUND', `No opened file ${fileId} (open it again)`);
+    return { file: entry.file, path: entry.path };
+  }
+
+  audio(fileId: string): ClipAudio {
+    const { file, path: where } = this.get(fileId);
+    let bytes: Buffer;
+    try {
+      const size = fs.statSync(where).size;
+      if (size > MAX_AUDIO_BYTES) throw new EngineError('BAD_FILE', `${file.name}: ${size} bytes is too large to play here`);
+      bytes = fs.readFileSync(where);
+    } catch (err) {
+      if (err instanceof EngineError) throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new EngineError(code === 'ENOENT' ? 'NOT_FOUND' : 'UNREADABLE', `${file.name}: ${code === 'ENOENT' ? 'the file is gone' : (err as Error).message}`);
+    }
+    return { mimeType: 'audio/wav', base64: bytes.toString('base64'), sizeBytes: bytes.byteLength };
+  }
+
+  /** Forget every file and delete the uploads. */
+  close(): void {
+    this.#entries.clear();
+    fs.rmSync(this.#uploadDir, { recursive: true, force: true });
+  }
+
+  #register(where: string, name: string, owned: boolean): OpenedFile {
+    let sizeBytes: number;
+    try {
+      const stat = fs.statSync(where);
+      if (!stat.isFile()) throw new EngineError('BAD_FILE', `${name}: not a file`);
+      sizeBytes = stat.size;
+    } catch (err) {
+      if (err instanceof EngineError) throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new EngineError(code === 'ENOENT' ? 'NOT_FOUND' : 'UNREADABLE', `${where}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    }
+    let header: ReturnType<typeof readWavHeader>;
+    try {
+      header = readWavHeader(where, sizeBytes);
+    } catch (err) {
+      if (err instanceof WavFormatError) throw new EngineError('BAD_FILE', `${name}: ${err.message}`);
+      throw new EngineError('UNREADABLE', `${name}: ${(err as Error).message}`);
+    }
+    const parsed = parseRavdessName(name);
+    const fileId = `file-${randomBytes(8).toString('hex')}`;
+    const file: OpenedFile = {
+      fileId,
+      name,
+      sizeBytes,
+      durationSec: header.durationSec,
+      sampleRate: header.sampleRate,
+      channels: header.channels,
+      bitDepth: header.bitDepth,
+      ...(parsed.ok ? { groundTruth: parsed.value.emotion } : {}),
+    };
+    this.#entries.set(fileId, { file, path: where, owned });
+    while (this.#entries.size > MAX_OPENED_FILES) {
+      const [oldest, entry] = this.#entries.entries().next().value as [string, Entry];
+      this.#entries.delete(oldest);
+      if (entry.owned) fs.rmSync(path.dirname(entry.path), { recursive: true, force: true });
+    }
+    return file;
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * Prediction in the Clip view against the fake engine: the verdict, probability bars and ground-truth
+ * mark for an indexed clip, choosing the experiment, stepping through an experiment's test clips (next
+ * misclassified), opening a WAV by upload (browser mode) or the native picker (desktop), a long file's
+ * emotion over time on the strip and the waveform, and errors.
+ */
+import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { pcm16Wav } from '../helpers/wavBytes';
+import { FakeEngine, RAVDESS_ROOT } from './fakeEngine';
+import { fakeExperiments } from './fakeExperiments';
+import { created } from './fakeWaveformPlayer';
+import { bodyRows, renderApp, textOf } from './helpers';
+
+vi.mock('../../renderer/src/features/clip/waveformPlayer', () => import('./fakeWaveformPlayer'));
+
+beforeEach(() => {
+  vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(null);
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  created.length = 0;
+});
+
+function seeded(): FakeEngine {
+  const engine = new FakeEngine();
+  engine.seedDataset(RAVDESS_ROOT);
+  engine.seedExperiments(fakeExperiments());
+  return engine;
+}
+
+async function goTo(label: string): Promise<void> {
+  await fireEvent.click(within(screen.getByRole('navigation', { name: 'Main' })).getByRole('button', { name: label }));
+}
+
+async function openRow(index: number): Promise<number> {
+  await waitFor(() => expect(bodyRows().length).toBeGreaterThan(index));
+  const row = bodyRows()[index] as HTMLElement;
+  await fireEvent.click(row);
+  return Number(row.getAttribute('data-clip-id'));
+}
+
+function bars(): Array<{ emotion: string; probability: number; top: boolean }> {
+  return within(screen.getByTestId('probability-bars'))
+    .getAllByRole('listitem')
+    .map((li) => ({ emotion: li.getAttribute('data-emotion') ?? '', probability: Number(li.getAttribute('data-probability')), top: li.getAttribute('data-top') === 'true' }));
+}
+
+/** The latest finished fake run (k-fold, #4) answers by default. */
+const LATEST = 4;
+
+describe('prediction for an indexed clip', () => {
+  it('asks the latest finished experiment and shows the verdict, a bar per emotion and the ground truth', async () => {
+    const engine = seeded();
+    renderApp(engine);
+    const clipId = await openRow(0);
+    await waitFor(() => expect(textOf('predicted-emotion')).toBe('neutral'));
+    expect(engine.callsOf('predict.clip')).toEqual([{ experimentId: LATEST, source: { kind: 'clip', datasetId: 1, clipId } }]);
+    expect(textOf('prediction-confidence')).toBe('70.0%');
+    const shown = bars();
+    expect(shown.map((b) => b.emotion)).toEqual(['neutral', 'calm', 'happy', 'sad', 'angry', 'fearful']);
+    expect(shown.filter((b) => b.top).map((b) => b.emotion)).toEqual(['neutral']);
+    expect(shown.reduce((s, b) => s + b.probability, 0)).toBeCloseTo(1, 3);
+    const truth = screen.getByTestId('ground-truth');
+    expect(truth.getAttribute('data-correct')).toBe('true');
+    expect(truth.textContent).toContain('correct — ground truth neutral');
+    expect(screen.queryByTestId('emotion-timeline')).toBeNull();
+  });
+
+  it('another experiment can answer; its verdict replaces the first', async () => {
+    const engine = seeded();
+    renderApp(engine);
+    const clipId = await openRow(3);
+    await waitFor(() => expect(screen.getByTestId('predicted-emotion')).toBeTruthy());
+    await fireEvent.change(screen.getByTestId('prediction-experiment'), { target: { value: '1' } });
+    await waitFor(() => expect(engine.callsOf('predict.clip').at(-1)).toEqual({ experimentId: 1, source: { kind: 'clip', datasetId: 1, clipId } }));
+    // Unfinished runs cannot answer: only finished ones are offered.
+    const options = within(screen.getByTestId('prediction-experiment')).getAllByRole('option').map((o) => (o as HTMLOptionElement).value);
+    expect(options).toEqual(['4', '2', '1']);
+  });
+
+  it('without a finished experiment says to train one, and asks nothing', async () => {
+    const engine = new FakeEngine();
+    engine.seedDataset(RAVDESS_ROOT);
+    renderApp(engine);
+    await openRow(0);
+    await waitFor(() => expect(screen.getByTestId('prediction-none')).toBeTruthy());
+    expect(engine.callsOf('predict.clip')).toEqual([]);
+  });
+
+  it('an engine error is shown with Retry', async () => {
+    const engine = seeded();
+    engine.failures.set('predict.clip', { code: 'NOT_FOUND', message: '/runs/4/model.json is missing' });
+    renderApp(engine);
+    await openRow(0);
+    await waitFor(() => expect(screen.getByTestId('prediction-error').textContent).toContain('/runs/4/model.json is missing'));
+    engine.failures.delete('predict.clip');
+    await fireEvent.click(within(screen.getByTestId('prediction-error')).getByRole('button', { name: 'Retry' }));
+    await waitFor(() => expect(textOf('predicted-emotion')).toBe('neutral'));
+  });
+});
+
+describe('stepping through an experiment’s test clips', () => {
+  it('opens the first test clip, steps with Next, and jumps to the next misclassified one', async () => {
+    const engine = seeded();
+    renderApp(engine);
+    const experiment = engine.experiments.find((e) => e.id === 1);
+    if (!experiment) throw new Error('fixtures');
+    const clips = engine.testClipsOf(experiment);
+    await goTo('Experiments');
+    await fireEvent.click(await waitFor(() => screen.getByRole('row', { name: 'Open experiment actor-dnn' })));
+    await fireEvent.click(await waitFor(() => screen.getByTestId('step-test-clips')));
+
+    await waitFor(() => expect(textOf('test-position')).toBe(`clip 1 of ${clips.length}`));
+    expect(screen.getByRole('button', { name: 'Clip', current: 'page' })).toBeTruthy();
+    expect(engine.callsOf('clip.get').at(-1)).toEqual({ datasetId: 1, clipId: clips[0]?.clipId });
+    await waitFor(() => expect(engine.callsOf('predict.clip').at(-1)).toMatchObject({ experimentId: 1, source: { clipId: clips[0]?.clipId } }));
+
+    await fireEvent.click(screen.getByTestId('test-next'));
+    await waitFor(() => expect(textOf('test-position')).toBe(`clip 2 of ${clips.length}`));
+
+    const wrong = clips.findIndex((c, i) => i > 1 && !c.correct);
+    await fireEvent.click(screen.getByTestId('test-next-wrong'));
+    await waitFor(() => expect(textOf('test-position')).toBe(`clip ${wrong + 1} of ${clips.length}`));
+    await waitFor(() => expect(screen.getByTestId('ground-truth').getAttribute('data-correct')).toBe('false'));
+    expect(textOf('predicted-emotion')).toBe(clips[wrong]?.predicted);
+    expect(textOf('test-evaluated')).toBe(clips[wrong]?.predicted);
+
+    // And on to the one after.
+    await fireEvent.click(screen.getByTestId('test-next-wrong'));
+    const again = clips.findIndex((c, i) => i > wrong && !c.correct);
+    await waitFor(() => expect(textOf('test-position')).toBe(`clip ${again + 1} of ${clips.length}`));
+  });
+});
+
+describe('opening a WAV file', () => {
+  function upload(name: string, bytes: Uint8Array): File {
+    return new File([bytes as Uint8Array<ArrayBuffer>], name, { type: 'audio/wav' });
+  }
+
+  it('browser mode uploads the picked file, plays it and predicts it (ground truth from its RAVDESS name)', async () => {
+    const engine = seeded();
+    renderApp(engine);
+    await goTo('Clip');
+    const bytes = pcm16Wav(1, 16000);
+    await fireEvent.change(screen.getByTestId('wav-file'), { target: { files: [upload('03-01-04-01-02-01-05.wav', bytes)] } });
+    await waitFor(() => expect(textOf('clip-title')).toBe('03-01-04-01-02-01-05.wav'));
+    const [call] = engine.callsOf('files.upload') as Array<{ name: string; base64: string }>;
+    expect(call?.name).toBe('03-01-04-01-02-01-05.wav');
+    expect(new Uint8Array(Buffer.from(call?.base64 ?? '', 'base64'))).toEqual(bytes);
+    await waitFor(() => expect(engine.callsOf('files.audio')).toHaveLength(1));
+    await waitFor(() => expect(textOf('predicted-emotion')).toBe('sad'));
+    expect(engine.callsOf('predict.clip').at(-1)).toMatchObject({ source: { kind: 'file', fileId: expect.stringMatching(/^file-/) } });
+    expect(screen.getByTestId('ground-truth').getAttribute('data-correct')).toBe('true');
+    expect(textOf('fact-emotion')).toBe('sad');
+  });
+
+  it('a long file shows the emotion over time on the strip and as waveform regions', async () => {
+    const engine = seeded();
+    renderApp(engine);
+    await goTo('Clip');
+    await fireEvent.change(screen.getByTestId('wav-file'), { target: { files: [upload('meeting.wav', pcm16Wav(12, 16000))] } });
+    const strip = await waitFor(() => screen.getByTestId('emotion-timeline'));
+    const segments = [...strip.querySelectorAll('[data-emotion]')].map((s) => s.getAttribute('data-emotion'));
+    // The fake model: windows every 1 s, the emotion changing every 3 windows.
+    expect(segments).toEqual(['neutral', 'calm', 'happy', 'sad']);
+    expect(screen.queryByTestId('ground-truth')).toBeNull();
+    const waveform = await waitFor(() => screen.getByTestId('fake-wavesurfer'));
+    await waitFor(() => expect(waveform.getAttribute('data-regions')).toBe('neutral:0-3 calm:3-6 happy:6-9 sad:9-12'));
+  });
+
+  it('a file that is not a WAV is refused, naming it, and nothing else changes', async () => {
+    const engine = seeded();
+    renderApp(engine);
+    await goTo('Clip');
+    await fireEvent.change(screen.getByTestId('wav-file'), { target: { files: [upload('notes.wav', new TextEncoder().encode('hello'))] } });
+    await waitFor(() => expect(screen.getByTestId('open-error').textContent).toContain('notes.wav: not a RIFF/WAVE file'));
+    expect(screen.getByTestId('no-clip')).toBeTruthy();
+  });
+
+  it('dropping a file opens it too', async () => {
+    const engine = seeded();
+    renderApp(engine);
+    await goTo('Clip');
+    const file = upload('03-01-05-02-01-01-07.wav', pcm16Wav(1, 16000));
+    await fireEvent.drop(screen.getByTestId('clip-view'), { dataTransfer: { types: ['Files'], files: [file] } });
+    await waitFor(() => expect(textOf('clip-title')).toBe('03-01-05-02-01-01-07.wav'));
+    await waitFor(() => expect(textOf('predicted-emotion')).toBe('angry'));
+  });
+
+  it('the desktop app uses the native picker instead of an upload', async () => {
+    const engine = seeded();
+    engine.nativeDialogs = true;
+    renderApp(engine);
+    await goTo('Clip');
+    await waitFor(() => expect((screen.getByTestId('open-wav') as HTMLButtonElement).disabled).toBe(false));
+    await fireEvent.click(screen.getByTestId('open-wav'));
+    await waitFor(() => expect(textOf('clip-title')).toBe('03-01-05-01-01-01-12.wav'));
+    expect(engine.callsOf('files.choose')).toEqual([{}]);
+    expect(engine.callsOf('files.upload')).toEqual([]);
+  });
+});
