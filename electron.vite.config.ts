@@ -6,13 +6,14 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      // The extraction, training and prediction workers are entries of their own: worker threads load them by file.
+      // The indexing, extraction, training and prediction workers are entries of their own: worker threads load them by file.
       rollupOptions: {
         input: {
           index: resolve('electron/main/index.ts'),
           extractWorker: resolve('electron/core/extraction/worker.ts'),
           trainWorker: resolve('electron/core/training/trainWorker.ts'),
           predictWorker: resolve('electron/core/prediction/worker.ts'),
+          indexWorker: resolve('electron/core/dataset/indexWorker.ts'),
         },
         output: { entryFileNames: '[name].js' },
       },

@@ -10,7 +10,8 @@ import type { AppInfo, EventMessage, HostMode } from '../../shared/contract';
 import type { ClipFeatures } from '../../shared/features';
 import { EngineError } from '../../shared/errors';
 import { openDatabase, type Db } from './db/database';
-import { indexDataset, resolveDatasetRoot } from './dataset/indexer';
+import { resolveDatasetRoot } from './dataset/indexer';
+import { indexInWorker } from './dataset/indexRunner';
 import { datasetSummary, getClip, getDataset, listClips, listDatasets } from './dataset/store';
 import { readFeatures } from './extraction/cache';
 import { clipFeaturesView } from './extraction/clipView';
@@ -51,6 +52,8 @@ export interface EngineOptions {
   trainWorker?: URL;
   /** Prediction worker entry; the bundled app passes its built worker file. */
   predictWorker?: URL;
+  /** Indexing worker entry; the bundled app passes its built worker file. */
+  indexWorker?: URL;
 }
 
 /** Experiment artifact folders live next to the database. */
@@ -127,7 +130,7 @@ export function createEngine(options: EngineOptions): Engine {
       // Check the folder before returning a job id, so a typo is an immediate, named error.
       const canonical = resolveDatasetRoot(root);
       const jobId = jobs.start('index', canonical, async (ctx) => {
-        const result = await indexDataset(db, canonical, { signal: ctx.signal, onProgress: ctx.progress });
+        const result = await indexInWorker(options.dbPath, canonical, { signal: ctx.signal, onProgress: ctx.progress, workerEntry: options.indexWorker });
         return { result, cancelled: result.status === 'cancelled' };
       });
       return { jobId };
@@ -138,8 +141,7 @@ export function createEngine(options: EngineOptions): Engine {
 
     'clip.get': ({ datasetId, clipId }) => getClip(db, datasetId, clipId).clip,
     'clip.audio': ({ datasetId, clipId }) => {
-      const { clip, root } = getClip(db, datasetId, clipId);
-      const file = path.join(root, clip.path);
+      const { clip, file } = getClip(db, datasetId, clipId);
       let bytes: Buffer;
       try {
         const size = fs.statSync(file).size;
@@ -168,7 +170,11 @@ export function createEngine(options: EngineOptions): Engine {
       const jobId = jobs.start('train', `${runName} on ${dataset.name}`, async (ctx) => {
         if (reindex) {
           // Incremental: an unchanged folder costs one stat per file. New, changed or vanished files are picked up.
-          const indexed = await indexDataset(db, dataset.root, { signal: ctx.signal, onProgress: (done, total) => ctx.progress(done, total, 'indexing') });
+          const indexed = await indexInWorker(options.dbPath, dataset.root, {
+            signal: ctx.signal,
+            onProgress: (done, total) => ctx.progress(done, total, 'indexing'),
+            workerEntry: options.indexWorker,
+          });
           if (indexed.status === 'cancelled' || ctx.signal.aborted) throw new EngineError('CANCELLED', 'cancelled while indexing');
         }
         const handle = startTraining(
@@ -229,9 +235,9 @@ export function createEngine(options: EngineOptions): Engine {
       let file: string;
       let displayName: string;
       if (source.kind === 'clip') {
-        const { clip, root } = getClip(db, source.datasetId, source.clipId);
-        file = path.join(root, clip.path);
-        displayName = clip.path;
+        const clip = getClip(db, source.datasetId, source.clipId);
+        file = clip.file;
+        displayName = clip.clip.path;
       } else {
         const opened = files.get(source.fileId);
         file = opened.path;

@@ -1,7 +1,7 @@
 /**
- * The desktop app loads its workers from the build (out/main/extractWorker.js, trainWorker.js), not from
- * the TypeScript sources. Those files run under plain Node too, so they are tested here even where the
- * Electron binary is missing.
+ * The desktop app loads its workers from the build (out/main/extractWorker.js, trainWorker.js,
+ * indexWorker.js), not from the TypeScript sources. Those files run under plain Node too, so they are
+ * tested here even where the Electron binary is missing.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase } from '../../electron/core/db/database';
 import { indexDataset } from '../../electron/core/dataset/indexer';
+import { indexInWorker } from '../../electron/core/dataset/indexRunner';
 import { createExtractPool, type ExtractPool } from '../../electron/core/extraction/extractDataset';
 import { startTraining } from '../../electron/core/training/trainingRunner';
 import { parseConfig } from '../../shared/config';
@@ -62,5 +63,17 @@ describe('bundled extraction worker', () => {
     expect(result).toMatchObject({ status: 'finished', epochsRun: 2, backend: 'wasm' });
     expect(epochs).toEqual([1, 2]);
     expect(fs.existsSync(path.join(result.artifacts.dir, 'model.json'))).toBe(true);
+  });
+
+  it('the built indexing worker indexes the corpus, with progress', async () => {
+    const builtIndex = path.join(REPO_ROOT, 'out/main/indexWorker.js');
+    expect(fs.readFileSync(builtIndex, 'utf8')).not.toMatch(/from ["']electron["']|require\(["']electron["']\)/);
+    const phases = new Set<string>();
+    const result = await indexInWorker(path.join(tempDir('bundled-index'), 'db.sqlite'), inject('corpus8'), {
+      workerEntry: pathToFileURL(builtIndex),
+      onProgress: (_done, _total, phase) => phases.add(phase),
+    });
+    expect(result).toMatchObject({ status: 'finished', clips: 480, added: 480, rejected: [] });
+    expect([...phases]).toEqual(['scanning', 'reading headers']);
   });
 });

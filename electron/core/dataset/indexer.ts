@@ -14,7 +14,7 @@ import { EngineError } from '../../../shared/errors';
 import { parseRavdessName } from '../../../shared/ravdess';
 import { readWavHeader, WavFormatError } from '../audio/wavHeader';
 import type { Db } from '../db/database';
-import { clipWriter, datasetSummary, ensureDataset, fileStates, settleVanished, type ClipRowWrite } from './store';
+import { clipWriter, datasetSummary, ensureDataset, fileStates, isInsideFolder, settleVanished, type ClipRowWrite } from './store';
 
 export interface IndexOptions {
   signal?: AbortSignal;
@@ -26,6 +26,8 @@ export interface IndexOptions {
 interface ScanEntry {
   rel: string;
   abs: string;
+  /** A symbolic link: indexed only when it resolves inside the root. */
+  link: boolean;
 }
 
 interface ScanResult {
@@ -59,7 +61,10 @@ export function resolveDatasetRoot(root: string): string {
   return fs.realpathSync(abs);
 }
 
-/** Walk `root` for WAV files. Symlinked folders are not followed (no cycles); symlinked files are. */
+/**
+ * Walk `root` for WAV files. Symlinked folders are not followed (no cycles); symlinked files are, and
+ * `examineFile` rejects those that resolve outside the root (the engine never reads such a clip).
+ */
 function scan(root: string): ScanResult {
   const files: ScanEntry[] = [];
   const unreadable: ScanResult['unreadable'] = [];
@@ -81,7 +86,7 @@ function scan(root: string): ScanResult {
       const rel = relDir ? path.join(relDir, entry.name) : entry.name;
       if (entry.isDirectory()) stack.push(rel);
       else if ((entry.isFile() || entry.isSymbolicLink()) && /\.wav$/i.test(entry.name)) {
-        files.push({ rel: toPosix(rel), abs: path.join(root, rel) });
+        files.push({ rel: toPosix(rel), abs: path.join(root, rel), link: entry.isSymbolicLink() });
       }
     }
   }
@@ -109,7 +114,16 @@ function rejectedRow(rel: string, sizeBytes: number, mtimeMs: number, reason: st
 }
 
 /** Read one file's name and header into a row: `ok` with its facts, or `rejected` with the reason. */
-function examineFile(entry: ScanEntry, stat: fs.Stats): ClipRowWrite {
+function examineFile(root: string, entry: ScanEntry, stat: fs.Stats): ClipRowWrite {
+  if (entry.link) {
+    let target: string;
+    try {
+      target = fs.realpathSync(entry.abs);
+    } catch (err) {
+      return rejectedRow(entry.rel, stat.size, stat.mtimeMs, `cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    if (!isInsideFolder(root, target)) return rejectedRow(entry.rel, stat.size, stat.mtimeMs, `links to ${target}, outside the dataset folder`);
+  }
   const parsed = parseRavdessName(path.basename(entry.rel));
   if (!parsed.ok) return rejectedRow(entry.rel, stat.size, stat.mtimeMs, parsed.reason);
   try {
@@ -192,7 +206,7 @@ export async function indexDataset(db: Db, rootInput: string, options: IndexOpti
       }
       if (before) updated++;
       else added++;
-      batch.push(examineFile(entry, stat));
+      batch.push(examineFile(root, entry, stat));
     }
     if (batch.length > 0) writeBatch(batch);
     onProgress?.(Math.min(start + batchSize, total), total, 'reading headers');

@@ -1,4 +1,5 @@
 /** Dataset and clip rows: every SQL statement about them lives here. */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Clip, DatasetInfo, DatasetSummary, RejectedFile } from '../../../shared/dataset';
 import { EngineError } from '../../../shared/errors';
@@ -209,10 +210,50 @@ export function listClips(db: Db, datasetId: number): Clip[] {
   return db.prepare(`${CLIP_SELECT} WHERE dataset_id = ? AND status = 'ok' ORDER BY actor, rel_path`).all(datasetId) as Clip[];
 }
 
-/** A usable clip of a dataset, with the dataset's root (the only folder its file may be read from). */
-export function getClip(db: Db, datasetId: number, clipId: number): { clip: Clip; root: string } {
+/** True when `candidate` is strictly inside `root` (both absolute, already resolved). */
+export function isInsideFolder(root: string, candidate: string): boolean {
+  const rel = path.relative(root, candidate);
+  return rel !== '' && !path.isAbsolute(rel) && rel.split(path.sep)[0] !== '..';
+}
+
+const realpathOr = (p: string): string => {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
+};
+
+/**
+ * The file a clip's row names, once `..` and links are resolved, and only if it lies inside the dataset's
+ * folder (`FORBIDDEN` otherwise, naming the clip). The indexer never stores such a row; this is what keeps
+ * a tampered or copied database, or a link pointing out of the folder, from reading any other file.
+ * A file that does not exist is returned as named: reading it fails with its own error.
+ */
+export function confinedClipFile(root: string, datasetId: number, clip: Pick<Clip, 'id' | 'path'>): string {
+  const realRoot = realpathOr(root);
+  const refuse = (): never => {
+    throw new EngineError('FORBIDDEN', `Clip ${clip.id} of dataset ${datasetId} (${clip.path}) resolves outside the dataset folder ${root}: refused`);
+  };
+  const named = path.resolve(realRoot, clip.path);
+  if (path.isAbsolute(clip.path) || !isInsideFolder(realRoot, named)) refuse();
+  let real: string;
+  try {
+    real = fs.realpathSync(named);
+  } catch {
+    return named;
+  }
+  if (!isInsideFolder(realRoot, real)) refuse();
+  return real;
+}
+
+/**
+ * A usable clip of a dataset, with the dataset's root and the clip's file: the real path, checked to lie
+ * inside that root (`confinedClipFile`). Every method that addresses a clip goes through here.
+ */
+export function getClip(db: Db, datasetId: number, clipId: number): { clip: Clip; root: string; file: string } {
   const { root } = getDataset(db, datasetId);
   const clip = db.prepare(`${CLIP_SELECT} WHERE dataset_id = ? AND id = ? AND status = 'ok'`).get(datasetId, clipId) as Clip | undefined;
   if (!clip) throw new EngineError('NOT_FOUND', `Dataset ${datasetId} has no usable clip with id ${clipId}`);
-  return { clip, root };
+  return { clip, root, file: confinedClipFile(root, datasetId, clip) };
 }

@@ -9,7 +9,7 @@ import type { Config } from '../../../shared/config';
 import type { ExtractResult, FailedClip } from '../../../shared/features';
 import { toRpcError } from '../../../shared/errors';
 import type { Db } from '../db/database';
-import { getDataset } from '../dataset/store';
+import { confinedClipFile, getDataset } from '../dataset/store';
 import { featureLayout } from '../features';
 import { WorkerPool } from '../workers/pool';
 import { cachedStates, ensureFeatureConfig, featureWriter, type FeatureRowWrite } from './cache';
@@ -104,10 +104,13 @@ export async function extractDataset(db: Db, datasetId: number, config: Config, 
     };
     const inFlight = new Set<Promise<void>>();
     const launch = (clip: ClipRow) => {
-      const abs = path.join(dataset.root, clip.relPath);
+      let abs = path.join(dataset.root, clip.relPath);
       const base = { clipId: clip.id, sizeBytes: clip.sizeBytes, mtimeMs: clip.mtimeMs };
-      const task = pool
-        .run({ path: abs, audio: spec.audio, dsp: spec.dsp })
+      // A row naming a file outside the dataset folder fails as that clip's error (FORBIDDEN), never read.
+      const task = new Promise<ExtractReply>((resolve) => {
+        abs = confinedClipFile(dataset.root, datasetId, { id: clip.id, path: clip.relPath });
+        resolve(pool.run({ path: abs, audio: spec.audio, dsp: spec.dsp }));
+      })
         .then(
           (r) => {
             extracted++;

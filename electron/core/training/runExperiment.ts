@@ -78,6 +78,9 @@ function toSplitInfo(split: ReturnType<typeof splitClips>, counts: SplitInfo['co
 
 const slug = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'experiment';
 
+/** A run's artifact folder name, `<id>-<slug of its name>`: the name is a label and never a path. */
+export const artifactFolderName = (experimentId: number, name: string): string => `${experimentId}-${slug(name)}`;
+
 export async function runExperiment(o: RunExperimentOptions): Promise<TrainResult> {
   const started = performance.now();
   const { db, config, signal } = o;
@@ -145,7 +148,7 @@ export async function runExperiment(o: RunExperimentOptions): Promise<TrainResul
     const best = outcomes.reduce((a, b) => (b.bestValLoss < a.bestValLoss ? b : a));
     const durations = { featuresSec: data.featuresSec, trainSec, totalSec: (performance.now() - started) / 1000 };
     const spec = featureSpec(config);
-    const finalDir = path.join(o.artifactsRoot, `${experimentId}-${slug(o.name)}`);
+    const finalDir = path.join(o.artifactsRoot, artifactFolderName(experimentId, o.name));
     o.onPhase?.('writing artifacts', 0, 1);
     const files = await writeArtifacts(finalDir, {
       model: best.model,

@@ -121,6 +121,25 @@ describe('indexDataset', () => {
     expect(again).toMatchObject({ added: 0, updated: 0 });
   });
 
+  it('follows a file link that stays inside the folder; rejects one that leads out, with its reason', async () => {
+    const files = writeFixtureCorpus(root, [1]);
+    const outside = tempDir('outside');
+    try {
+      fs.copyFileSync(path.join(root, files[0] as string), path.join(outside, 'real.wav'));
+      const inside = 'Actor_02/03-01-01-01-01-01-02.wav';
+      const out = 'Actor_02/03-01-01-01-01-02-02.wav';
+      fs.mkdirSync(path.join(root, 'Actor_02'));
+      fs.symlinkSync(path.join(root, files[0] as string), path.join(root, inside));
+      fs.symlinkSync(path.join(outside, 'real.wav'), path.join(root, out));
+      const r = await indexDataset(db, root);
+      expect(r.clips).toBe(61);
+      expect(r.rejected).toEqual([{ path: out, reason: `links to ${fs.realpathSync(path.join(outside, 'real.wav'))}, outside the dataset folder` }]);
+      expect(listClips(db, r.datasetId).map((c) => c.path)).toContain(inside);
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a missing folder or a file, naming it, and writes nothing', async () => {
     const missing = path.join(root, 'no-such-folder');
     await expect(indexDataset(db, missing)).rejects.toThrow(new EngineError('NOT_FOUND', `Folder ${missing} does not exist`));
