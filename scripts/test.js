@@ -1,4 +1,4 @@
-// `npm test`: lint → typecheck → build → unit/integration (node + jsdom) → end-to-end (Chromium).
+// `npm test`: lint → typecheck → build → security scan → unit/integration (node + jsdom) → end-to-end (Chromium).
 // Stops at the first failing step and exits non-zero.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -12,6 +12,8 @@ const steps = [
   ['typecheck (tsc)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']],
   ['typecheck (svelte-check)', bin('svelte-check'), ['--tsconfig', './tsconfig.json', '--fail-on-warnings', '--output', 'human']],
   ['build', process.execPath, [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build']],
+  // Over the sources and the fresh build: electronegativity, the CSP, no TensorFlow.js in the renderer.
+  ['security scan', process.execPath, [path.join(root, 'scripts/securityScan.js')]],
   ['unit + integration + e2e', bin('vitest'), ['run']],
 ];
 

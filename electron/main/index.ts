@@ -4,11 +4,12 @@
  */
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
 import { createEngine, type Engine } from '../core/engine';
-import { resolveDbPath } from '../core/paths';
+import { resolveDbPath, resolveHome } from '../core/paths';
 import { registerIpc } from './ipc';
-import { trustedRendererUrl } from './trust';
+import { installAppMenu } from './menu';
+import { senderCheck } from './trust';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RENDERER_INDEX = path.join(here, '../renderer/index.html');
@@ -37,23 +38,21 @@ function createWindow(): BrowserWindow {
     },
   });
   win.once('ready-to-show', () => win.show());
-  // The app never navigates away from its own page, and never opens windows.
+  // The app never navigates away from its own page, and never opens windows or external links (it has
+  // none): no shell.openExternal, so a compromised page cannot launch other programs through URLs.
   win.webContents.on('will-navigate', (event) => event.preventDefault());
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   if (DEV_SERVER_URL) void win.loadURL(DEV_SERVER_URL);
   else void win.loadFile(RENDERER_INDEX);
   return win;
 }
 
-function isTrustedSender(event: IpcMainInvokeEvent): boolean {
-  const frame = event.senderFrame;
-  if (!frame || frame.parent !== null) return false;
-  const owner = BrowserWindow.fromWebContents(event.sender);
-  return owner !== null && owner === mainWindow && trustedRendererUrl(frame.url, RENDERER_INDEX, DEV_SERVER_URL);
-}
+/** Only the main frame of the app's own window, showing the app's own page, may call the engine. */
+const isTrustedSender = senderCheck({
+  trustedContents: () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null),
+  rendererIndexFile: RENDERER_INDEX,
+  devServerUrl: DEV_SERVER_URL,
+});
 
 async function chooseFolder(): Promise<string | null> {
   const options = { title: 'Open RAVDESS folder', properties: ['openDirectory' as const] };
@@ -66,6 +65,10 @@ async function chooseAudioFile(): Promise<string | null> {
   const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
   return result.canceled ? null : (result.filePaths[0] ?? null);
 }
+
+// Electron's single-instance lock lives in userData: pointing userData at the data folder makes it one
+// app instance per data folder (EMOTION_STUDIO_HOME), the same folder the CLI and browser mode use.
+app.setPath('userData', resolveHome());
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -88,8 +91,10 @@ if (!app.requestSingleInstanceLock()) {
       extractWorker: pathToFileURL(path.join(here, 'extractWorker.js')),
       trainWorker: pathToFileURL(path.join(here, 'trainWorker.js')),
       predictWorker: pathToFileURL(path.join(here, 'predictWorker.js')),
+      indexWorker: pathToFileURL(path.join(here, 'indexWorker.js')),
     });
-    registerIpc(engine, isTrustedSender);
+    registerIpc(engine, { ipcMain, isTrustedSender, windows: () => BrowserWindow.getAllWindows() });
+    installAppMenu(path.dirname(resolveDbPath(undefined)));
     mainWindow = createWindow();
     mainWindow.on('closed', () => {
       mainWindow = null;

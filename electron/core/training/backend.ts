@@ -1,6 +1,8 @@
 /**
- * Picks the TensorFlow.js backend the engine trains on: `tensorflow` (tfjs-node, native TensorFlow) when
- * it is installed and loads, else `wasm` (XNNPACK with SIMD, single thread), else the pure-JS `cpu`.
+ * Picks the TensorFlow.js backend the engine trains on: `tensorflow` (native TensorFlow, from
+ * tfjs-node-gpu when it is installed and loads, else tfjs-node), else `wasm` (XNNPACK with SIMD, single
+ * thread), else the pure-JS `cpu`. Both native packages register the same `tensorflow` backend; the
+ * selection's reason names the one that ran.
  *
  * tfjs keeps its backend in process-wide state, so this module owns the choice: call `selectBackend()`
  * once before building models; later calls return the active selection. Everything imports tfjs through
@@ -40,8 +42,18 @@ export interface BackendSelection {
   skipped: SkippedBackend[];
 }
 
-/** The optional native package. A variable, so bundlers leave the import to run time (it may be absent). */
-const TFJS_NODE = '@tensorflow/tfjs-node';
+/**
+ * The optional native packages, in the order they are tried: the CUDA build first (only present when a
+ * user installed it for their GPU), then the CPU build. Strings, so bundlers leave the imports to run
+ * time (either may be absent).
+ */
+export const NATIVE_TENSORFLOW_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
+export type NativeTensorflowPackage = (typeof NATIVE_TENSORFLOW_PACKAGES)[number];
+
+/** The native package whose `tensorflow` backend is registered, once one has loaded. */
+let nativePackage: NativeTensorflowPackage | null = null;
+/** Why tfjs-node-gpu was passed over when it is installed but tfjs-node ran instead (for the reason line). */
+let nativeNote = '';
 
 let active: BackendSelection | null = null;
 /** Serialises selections: two concurrent callers must not interleave `setBackend` calls. */
@@ -50,7 +62,7 @@ let queue: Promise<unknown> = Promise.resolve();
 /**
  * Activates a backend and reports which one and why.
  *
- * - 'auto' (default): tfjs-node → wasm → cpu, the first that initialises.
+ * - 'auto' (default): tensorflow (tfjs-node-gpu, then tfjs-node) → wasm → cpu, the first that initialises.
  * - 'tensorflow' | 'wasm' | 'cpu': exactly that one, or an error saying why it is unavailable.
  *
  * Idempotent: once a backend is active, 'auto' or the same preference returns the recorded selection
@@ -99,7 +111,10 @@ async function select(preference: BackendPreference): Promise<BackendSelection> 
 let wasmSimd = false;
 
 function describe(backend: BackendName): string {
-  if (backend === 'tensorflow') return 'tensorflow (tfjs-node, native TensorFlow)';
+  if (backend === 'tensorflow') {
+    const gpu = nativePackage === '@tensorflow/tfjs-node-gpu';
+    return `tensorflow (${gpu ? 'tfjs-node-gpu, native TensorFlow with CUDA' : 'tfjs-node, native TensorFlow'}${nativeNote ? `; ${nativeNote}` : ''})`;
+  }
   // Threads stay off: the threaded build spawns its workers from blob: URLs, which Node cannot load.
   if (backend === 'wasm') return `wasm (XNNPACK, ${wasmSimd ? 'SIMD' : 'no SIMD'}, single thread)`;
   return 'cpu (pure JavaScript, slowest)';
@@ -126,24 +141,53 @@ async function activate(backend: BackendName): Promise<string | null> {
 }
 
 /**
- * Imports tfjs-node, which registers the 'tensorflow' backend with the tfjs-core it imports. Returns
- * null when that backend is now registered with *our* tfjs-core, else why not.
+ * Makes the native `tensorflow` backend available: returns null when it is registered with *our*
+ * tfjs-core, else why not.
  */
 async function loadTfjsNode(): Promise<string | null> {
-  if (tf.findBackendFactory('tensorflow') == null) {
+  const load = await loadNativeTensorflow();
+  if (load.loaded !== null) {
+    nativePackage = load.loaded;
+    nativeNote = load.failures.filter((f) => !f.endsWith(' not installed')).join('; ');
+    return null;
+  }
+  // tfjs-node-gpu is an opt-in variant: its absence is the normal case and not worth a mention.
+  return load.failures.filter((f) => f !== 'tfjs-node-gpu not installed').join('; ') || 'tfjs-node not installed';
+}
+
+export interface NativeTensorflowLoad {
+  /** The package whose `tensorflow` backend is now registered, or null when none is. */
+  loaded: NativeTensorflowPackage | null;
+  /** Why each package tried before it (or instead of it) was passed over, e.g. 'tfjs-node-gpu not installed'. */
+  failures: string[];
+}
+
+/**
+ * Imports the native packages in `NATIVE_TENSORFLOW_PACKAGES` order until one registers the `tensorflow`
+ * backend with our tfjs-core; later packages are not imported. `importModule` and `registered` are
+ * parameters so the order can be tested without the packages installed.
+ */
+export async function loadNativeTensorflow(
+  importModule: (specifier: string) => Promise<unknown> = (specifier) => import(/* @vite-ignore */ specifier),
+  registered: () => boolean = () => tf.findBackendFactory('tensorflow') != null,
+): Promise<NativeTensorflowLoad> {
+  if (registered()) return { loaded: nativePackage ?? '@tensorflow/tfjs-node', failures: [] };
+  const failures: string[] = [];
+  for (const specifier of NATIVE_TENSORFLOW_PACKAGES) {
+    const short = specifier.replace('@tensorflow/', '');
     try {
-      await import(/* @vite-ignore */ TFJS_NODE);
+      await importModule(specifier);
     } catch (error) {
       const code = (error as { code?: unknown }).code;
-      const notFound = (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && firstLine(error).includes(`'${TFJS_NODE}'`);
+      const notFound = (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && firstLine(error).includes(`'${specifier}'`);
       // Installed but broken is the common failure on machines where libtensorflow did not download.
-      return notFound ? 'tfjs-node not installed' : `tfjs-node failed to load: ${firstLine(error)}`;
+      failures.push(notFound ? `${short} not installed` : `${short} failed to load: ${firstLine(error)}`);
+      continue;
     }
+    if (registered()) return { loaded: specifier, failures };
+    failures.push(`${short} loaded but registered its backend with another copy of @tensorflow/tfjs-core (install the version matching @tensorflow/tfjs ${tf.version.tfjs})`);
   }
-  if (tf.findBackendFactory('tensorflow') == null) {
-    return `tfjs-node loaded but registered its backend with another copy of @tensorflow/tfjs-core (install the version matching @tensorflow/tfjs ${tf.version.tfjs})`;
-  }
-  return null;
+  return { loaded: null, failures };
 }
 
 let wasmPathsSet = false;

@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { activeBackend, selectBackend, tf } from '../../../../electron/core/training/backend';
+import { activeBackend, loadNativeTensorflow, NATIVE_TENSORFLOW_PACKAGES, selectBackend, tf } from '../../../../electron/core/training/backend';
 
 const tfjsNodeInstalled = (() => {
   try {
@@ -63,6 +63,72 @@ describe('selectBackend', () => {
 
   it('rejects an unknown preference', async () => {
     await expect(selectBackend('gpu' as never)).rejects.toThrow(/unknown preference "gpu"/);
+  });
+});
+
+describe('loadNativeTensorflow (the native half of the order: tfjs-node-gpu → tfjs-node, then wasm → cpu)', () => {
+  /** Stand-ins for the optional packages: importing an installed one registers the backend. */
+  function fakePackages(behaviour: Record<string, 'installed' | 'absent' | Error>) {
+    const imported: string[] = [];
+    let registered = false;
+    const importModule = async (specifier: string): Promise<unknown> => {
+      imported.push(specifier);
+      const b = behaviour[specifier] ?? 'absent';
+      if (b === 'absent') {
+        throw Object.assign(new Error(`Cannot find package '${specifier}' imported from /app/out/main/trainWorker.js`), { code: 'ERR_MODULE_NOT_FOUND' });
+      }
+      if (b instanceof Error) throw b;
+      registered = true;
+      return {};
+    };
+    return { imported, importModule, registered: () => registered };
+  }
+
+  it('tries the CUDA build first', () => {
+    expect(NATIVE_TENSORFLOW_PACKAGES).toEqual(['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']);
+  });
+
+  it('takes tfjs-node-gpu when it loads, without importing tfjs-node', async () => {
+    const fake = fakePackages({ '@tensorflow/tfjs-node-gpu': 'installed', '@tensorflow/tfjs-node': 'installed' });
+    expect(await loadNativeTensorflow(fake.importModule, fake.registered)).toEqual({ loaded: '@tensorflow/tfjs-node-gpu', failures: [] });
+    expect(fake.imported).toEqual(['@tensorflow/tfjs-node-gpu']);
+  });
+
+  it('falls back to tfjs-node when tfjs-node-gpu is absent', async () => {
+    const fake = fakePackages({ '@tensorflow/tfjs-node': 'installed' });
+    expect(await loadNativeTensorflow(fake.importModule, fake.registered)).toEqual({
+      loaded: '@tensorflow/tfjs-node',
+      failures: ['tfjs-node-gpu not installed'],
+    });
+    expect(fake.imported).toEqual(['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']);
+  });
+
+  it('falls back to tfjs-node when tfjs-node-gpu is installed but cannot load, and keeps why', async () => {
+    const fake = fakePackages({
+      '@tensorflow/tfjs-node-gpu': new Error('libcudart.so.11.0: cannot open shared object file: No such file or directory'),
+      '@tensorflow/tfjs-node': 'installed',
+    });
+    const load = await loadNativeTensorflow(fake.importModule, fake.registered);
+    expect(load.loaded).toBe('@tensorflow/tfjs-node');
+    expect(load.failures).toEqual(['tfjs-node-gpu failed to load: libcudart.so.11.0: cannot open shared object file: No such file or directory']);
+  });
+
+  it('reports each package when neither registers the backend (selectBackend then moves on to wasm)', async () => {
+    const fake = fakePackages({});
+    expect(await loadNativeTensorflow(fake.importModule, fake.registered)).toEqual({
+      loaded: null,
+      failures: ['tfjs-node-gpu not installed', 'tfjs-node not installed'],
+    });
+    expect(fake.imported).toEqual(['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']);
+  });
+
+  it('a package that loads but registers with another tfjs-core does not count', async () => {
+    const imported: string[] = [];
+    const load = await loadNativeTensorflow(async (s) => imported.push(s), () => false);
+    expect(load.loaded).toBeNull();
+    expect(load.failures).toHaveLength(2);
+    expect(load.failures[0]).toMatch(/^tfjs-node-gpu loaded but registered its backend with another copy of @tensorflow\/tfjs-core/);
+    expect(imported).toEqual(['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']);
   });
 });
 
