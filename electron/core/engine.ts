@@ -3,7 +3,6 @@
  * contract's methods as plain async functions. The Electron main process, browser mode, the CLI and the
  * tests all construct it the same way; only `host` differs.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_CONFIG, type Config } from '../../shared/config';
 import type { AppInfo, EventMessage, HostMode } from '../../shared/contract';
@@ -23,6 +22,7 @@ import { getExperiment, listExperiments, markInterrupted, updateExperiment } fro
 import { compareExperiments } from './experiments/compare';
 import { experimentTestClips } from './experiments/testClips';
 import { OpenedFiles } from './files/openedFiles';
+import { playerAudio } from './files/playerAudio';
 import { createPredictionService, type PredictionService } from './prediction/service';
 import { deleteExperiment, experimentArchive, experimentFolder } from './experiments/manage';
 import { startTraining } from './training/trainingRunner';
@@ -60,9 +60,6 @@ export interface EngineOptions {
 export function artifactsRootFor(dbPath: string): string {
   return path.join(path.dirname(dbPath), 'experiments');
 }
-
-/** Largest clip the player is sent (base64 over IPC/WebSocket). */
-const MAX_AUDIO_BYTES = 200 * 1024 * 1024;
 
 export interface Engine {
   readonly db: Db;
@@ -142,17 +139,7 @@ export function createEngine(options: EngineOptions): Engine {
     'clip.get': ({ datasetId, clipId }) => getClip(db, datasetId, clipId).clip,
     'clip.audio': ({ datasetId, clipId }) => {
       const { clip, file } = getClip(db, datasetId, clipId);
-      let bytes: Buffer;
-      try {
-        const size = fs.statSync(file).size;
-        if (size > MAX_AUDIO_BYTES) throw new EngineError('BAD_FILE', `${clip.path}: ${size} bytes is too large to play here`);
-        bytes = fs.readFileSync(file);
-      } catch (err) {
-        if (err instanceof EngineError) throw err;
-        const code = (err as NodeJS.ErrnoException).code;
-        throw new EngineError(code === 'ENOENT' ? 'NOT_FOUND' : 'UNREADABLE', `${clip.path}: ${code === 'ENOENT' ? 'the file is gone (re-index the dataset)' : (err as Error).message}`);
-      }
-      return { mimeType: 'audio/wav', base64: bytes.toString('base64'), sizeBytes: bytes.byteLength };
+      return playerAudio(file, clip.path, 'the file is gone (re-index the dataset)');
     },
     'clip.features': ({ datasetId, clipId }) => clipFeatures(datasetId, clipId),
     'features.startExtract': ({ datasetId }) => {

@@ -14,11 +14,10 @@ import type { OpenedFile } from '../../../shared/prediction';
 import { parseRavdessName } from '../../../shared/ravdess';
 import { readWavHeader, WavFormatError } from '../audio/wavHeader';
 import { processAlive } from '../process';
+import { playerAudio } from './playerAudio';
 
 /** How many opened files are remembered; the oldest goes (and its upload is deleted) beyond this. */
 export const MAX_OPENED_FILES = 32;
-/** Largest file the player is sent (base64 over IPC/WebSocket), as for indexed clips. */
-const MAX_AUDIO_BYTES = 200 * 1024 * 1024;
 
 interface Entry {
   file: OpenedFile;
@@ -75,17 +74,7 @@ export class OpenedFiles {
 
   audio(fileId: string): ClipAudio {
     const { file, path: where } = this.get(fileId);
-    let bytes: Buffer;
-    try {
-      const size = fs.statSync(where).size;
-      if (size > MAX_AUDIO_BYTES) throw new EngineError('BAD_FILE', `${file.name}: ${size} bytes is too large to play here`);
-      bytes = fs.readFileSync(where);
-    } catch (err) {
-      if (err instanceof EngineError) throw err;
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new EngineError(code === 'ENOENT' ? 'NOT_FOUND' : 'UNREADABLE', `${file.name}: ${code === 'ENOENT' ? 'the file is gone' : (err as Error).message}`);
-    }
-    return { mimeType: 'audio/wav', base64: bytes.toString('base64'), sizeBytes: bytes.byteLength };
+    return playerAudio(where, file.name, 'the file is gone');
   }
 
   /** Forget every file and delete the uploads. */
