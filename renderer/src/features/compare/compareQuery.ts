@@ -9,11 +9,6 @@ import { configText } from '../experiments/experimentQuery';
 export const MIN_COMPARED = 2;
 export const MAX_COMPARED = 4;
 
-/** One colour per compared run, the same in every chart and column header. */
-export const RUN_COLORS = ['#4f46e5', '#d97706', '#15803d', '#b42318'] as const;
-
-export const runColor = (index: number): string => RUN_COLORS[index % RUN_COLORS.length] ?? RUN_COLORS[0];
-
 export type ComparedRun = ExperimentComparison['experiments'][number];
 
 /**
