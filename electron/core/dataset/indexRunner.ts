@@ -4,8 +4,7 @@
  * one-shot process with nothing else to keep responsive, calls `indexDataset` directly.
  */
 import type { IndexResult } from '../../../shared/dataset';
-import { EngineError, type RpcError } from '../../../shared/errors';
-import { spawnWorker } from '../workers/pool';
+import { startJobWorker } from '../workers/jobWorker';
 import type { IndexOptions } from './indexer';
 
 export interface IndexWorkerData {
@@ -16,10 +15,8 @@ export interface IndexWorkerData {
   cancelled?: boolean;
 }
 
-export type IndexWorkerMessage =
-  | { type: 'progress'; done: number; total: number; phase: string }
-  | { type: 'done'; result: IndexResult }
-  | { type: 'error'; error: RpcError };
+/** What the index worker posts before its end (`done` / `error`, see workers/jobWorker.ts). */
+export type IndexProgressMessage = { type: 'progress'; done: number; total: number; phase: string };
 
 /** The worker entry as a source file (CLI, tests); the bundled app passes its built `indexWorker.js`. */
 export const INDEX_WORKER_SOURCE = new URL('./indexWorker.ts', import.meta.url);
@@ -33,23 +30,8 @@ export interface WorkerIndexOptions extends IndexOptions {
 export function indexInWorker(dbPath: string, root: string, options: WorkerIndexOptions = {}): Promise<IndexResult> {
   const { signal, onProgress, batchSize, workerEntry = INDEX_WORKER_SOURCE } = options;
   const data: IndexWorkerData = { dbPath, root, batchSize, cancelled: signal?.aborted ?? false };
-  const worker = spawnWorker(workerEntry, { ...data });
-  const cancel = () => worker.postMessage({ type: 'cancel' });
-  signal?.addEventListener('abort', cancel, { once: true });
-  return new Promise<IndexResult>((resolve, reject) => {
-    let settled = false;
-    const settle = (outcome: () => void) => {
-      if (settled) return;
-      settled = true;
-      signal?.removeEventListener('abort', cancel);
-      outcome();
-    };
-    worker.on('message', (m: IndexWorkerMessage) => {
-      if (m.type === 'progress') onProgress?.(m.done, m.total, m.phase);
-      else if (m.type === 'done') settle(() => resolve(m.result));
-      else settle(() => reject(new EngineError(m.error.code, m.error.message)));
-    });
-    worker.on('error', (err) => settle(() => reject(new EngineError('INTERNAL', `indexing worker crashed: ${err.message}`))));
-    worker.on('exit', (code) => settle(() => reject(new EngineError('INTERNAL', `indexing worker exited with code ${code} before finishing`))));
-  });
+  const job = startJobWorker<IndexResult, IndexProgressMessage>(workerEntry, { ...data }, 'indexing worker', (m) => onProgress?.(m.done, m.total, m.phase));
+  signal?.addEventListener('abort', job.cancel, { once: true });
+  const stopListening = () => signal?.removeEventListener('abort', job.cancel);
+  return job.result.finally(stopListening);
 }

@@ -1,8 +1,7 @@
 /** Runs an experiment in a training worker and turns its messages into callbacks and a promise. */
 import type { Config } from '../../../shared/config';
-import { EngineError, type RpcError } from '../../../shared/errors';
 import type { EpochEvent, TrainResult } from '../../../shared/experiments';
-import { spawnWorker } from '../workers/pool';
+import { startJobWorker } from '../workers/jobWorker';
 
 export interface TrainWorkerData {
   dbPath: string;
@@ -14,12 +13,11 @@ export interface TrainWorkerData {
   extractWorker?: string;
 }
 
-export type TrainWorkerMessage =
+/** What the training worker posts before its end (`done` / `error`, see workers/jobWorker.ts). */
+export type TrainProgressMessage =
   | { type: 'created'; experimentId: number }
   | { type: 'phase'; phase: string; done: number; total: number }
-  | { type: 'epoch'; event: Omit<EpochEvent, 'jobId'> }
-  | { type: 'done'; result: TrainResult }
-  | { type: 'error'; error: RpcError };
+  | { type: 'epoch'; event: Omit<EpochEvent, 'jobId'> };
 
 export const TRAIN_WORKER_SOURCE = new URL('./trainWorker.ts', import.meta.url);
 
@@ -35,29 +33,9 @@ export interface TrainingCallbacks {
 }
 
 export function startTraining(data: TrainWorkerData, callbacks: TrainingCallbacks = {}, entry: URL = TRAIN_WORKER_SOURCE): TrainingHandle {
-  const worker = spawnWorker(entry, { ...data });
-  let settled = false;
-  const result = new Promise<TrainResult>((resolve, reject) => {
-    worker.on('message', (m: TrainWorkerMessage) => {
-      if (m.type === 'created') callbacks.onCreated?.(m.experimentId);
-      else if (m.type === 'phase') callbacks.onPhase?.(m.phase, m.done, m.total);
-      else if (m.type === 'epoch') callbacks.onEpoch?.(m.event);
-      else if (m.type === 'done') {
-        settled = true;
-        resolve(m.result);
-      } else {
-        settled = true;
-        reject(new EngineError(m.error.code, m.error.message));
-      }
-    });
-    worker.on('error', (err) => {
-      if (!settled) reject(new EngineError('INTERNAL', `training worker crashed: ${err.message}`));
-      settled = true;
-    });
-    worker.on('exit', (code) => {
-      if (!settled) reject(new EngineError('INTERNAL', `training worker exited with code ${code} before finishing`));
-      settled = true;
-    });
+  return startJobWorker<TrainResult, TrainProgressMessage>(entry, { ...data }, 'training worker', (m) => {
+    if (m.type === 'created') callbacks.onCreated?.(m.experimentId);
+    else if (m.type === 'phase') callbacks.onPhase?.(m.phase, m.done, m.total);
+    else callbacks.onEpoch?.(m.event);
   });
-  return { result, cancel: () => worker.postMessage({ type: 'cancel' }) };
 }
