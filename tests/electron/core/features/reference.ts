@@ -1,6 +1,7 @@
 /**
- * Test helpers: the librosa 0.11 reference set (/work/shared/reference/librosa by default) and a tiny
- * 32-bit float WAV reader, kept here so these tests do not depend on the app's decoder.
+ * Test helpers: the librosa 0.11 reference set (`tests/fixtures/reference/librosa`, copied into the repo
+ * from the team's shared reference folder; its README says how librosa produced it) and a tiny 32-bit
+ * float WAV reader, kept here so these tests do not depend on the app's decoder.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,11 +9,8 @@ import path from 'node:path';
 /** The repository root (this file is tests/electron/core/features/reference.ts). */
 export const repoRoot = path.resolve(import.meta.dirname, '../../../..');
 
-/** EMOTION_STUDIO_SHARED overrides the shared folder (default: the repo's sibling `shared`). */
-export const referenceDir = path.join(
-  process.env.EMOTION_STUDIO_SHARED ? path.resolve(process.env.EMOTION_STUDIO_SHARED) : path.resolve(repoRoot, '../shared'),
-  'reference/librosa',
-);
+/** Inside the repository: a user's clone has nothing beside it. */
+export const referenceDir = path.join(repoRoot, 'tests/fixtures/reference/librosa');
 
 export const SIGNALS = ['chirp', 'harmonic', 'speech'] as const;
 export type SignalName = (typeof SIGNALS)[number];
