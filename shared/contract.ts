@@ -12,7 +12,7 @@ import type { ClipAudio, ClipFeatures, ExtractResult } from './features';
 import { configSchema } from './config';
 import type { EpochEvent, Experiment, ExperimentArchive, ExperimentComparison, TrainResult } from './experiments';
 import type { RpcError } from './errors';
-import { MAX_UPLOAD_BYTES, type OpenedFile, type Prediction, type TestClip } from './prediction';
+import { MAX_UPLOAD_BYTES, UPLOAD_CHUNK_BYTES, type OpenedFile, type Prediction, type TestClip } from './prediction';
 
 interface MethodSpec<I extends z.ZodType, O> {
   input: I;
@@ -31,6 +31,7 @@ const clipRef = z.object({ datasetId, clipId: z.number().int().positive() }).str
 const experimentId = z.number().int().positive();
 const jobId = z.string().regex(/^job-[0-9a-z-]{1,64}$/, 'a job id like "job-1"');
 const fileId = z.string().regex(/^file-[0-9a-f]{16}$/, 'a file id like "file-0123456789abcdef"');
+const uploadId = z.string().regex(/^upload-[0-9a-f]{16}$/, 'an upload id like "upload-0123456789abcdef"');
 /** A filesystem path as typed or chosen by the user. Existence is checked by the engine. */
 const userPath = z
   .string()
@@ -151,8 +152,12 @@ export const METHODS = {
 
   /** Native file picker for a WAV to open (Electron); `UNSUPPORTED` in browser mode, which uploads instead. */
   'files.choose': method<{ file: OpenedFile | null }>()(empty),
-  /** A WAV sent by the renderer (browser mode's file input; drag-and-drop). */
-  'files.upload': method<OpenedFile>()(
+  /**
+   * A WAV sent by the renderer (browser mode's file input; drag-and-drop), in three steps so that no
+   * message is large: `uploadStart` names it and its size, `uploadChunk` appends up to
+   * `UPLOAD_CHUNK_BYTES` at a time, in order, straight to disk, `uploadFinish` checks and opens it.
+   */
+  'files.uploadStart': method<{ uploadId: string }>()(
     z
       .object({
         name: z
@@ -160,13 +165,29 @@ export const METHODS = {
           .min(1, 'a file name is required')
           .max(255, 'file name is longer than 255 characters')
           .refine((n) => !/[/\\\0]/.test(n) && n !== '.' && n !== '..', 'a file name, not a path'),
+        sizeBytes: z
+          .number()
+          .int()
+          .min(1, 'the file is empty')
+          .max(MAX_UPLOAD_BYTES, `file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`),
+      })
+      .strict(),
+  ),
+  'files.uploadChunk': method<{ received: number }>()(
+    z
+      .object({
+        uploadId,
+        /** Where this chunk starts: exactly the bytes received so far. */
+        offset: z.number().int().min(0),
         base64: z
           .string()
-          .max(Math.ceil(MAX_UPLOAD_BYTES / 3) * 4, `file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`)
+          .min(1, 'an empty chunk')
+          .max(Math.ceil(UPLOAD_CHUNK_BYTES / 3) * 4, `a chunk is at most ${UPLOAD_CHUNK_BYTES / 1024} KiB`)
           .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64 data'),
       })
       .strict(),
   ),
+  'files.uploadFinish': method<OpenedFile>()(z.object({ uploadId }).strict()),
   /** An opened file's bytes, for the player. */
   'files.audio': method<ClipAudio>()(z.object({ fileId }).strict()),
   /**

@@ -54,6 +54,8 @@ export interface Prediction {
 
 /** Largest audio file the renderer may upload (browser mode's "open a WAV"; drag-and-drop). */
 export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+/** Bytes per `files.uploadChunk` (512 KiB: its base64 frame stays well under the 1 MiB frame limit). */
+export const UPLOAD_CHUNK_BYTES = 512 * 1024;
 
 /** An audio file opened from disk or uploaded (not an indexed clip); addressed by `fileId` only. */
 export interface OpenedFile {

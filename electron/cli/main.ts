@@ -27,10 +27,11 @@ import type { Config } from '../../shared/config';
 import type { TrainResult } from '../../shared/experiments';
 import { openDatabase, type Db } from '../core/db/database';
 import { indexDataset } from '../core/dataset/indexer';
-import { createEngine } from '../core/engine';
+import { createEngine, type Engine } from '../core/engine';
 import { resolveDbPath } from '../core/paths';
 import { APP_VERSION } from '../core/version';
-import { startServer } from '../server/server';
+import { newToken, readSavedAddress, saveAddress } from '../server/address';
+import { startServer, type RunningServer } from '../server/server';
 import { ProgressPrinter } from './progress';
 
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -402,12 +403,37 @@ function ensureRendererBuilt(): string {
   return staticDir;
 }
 
+/**
+ * Listen on `port`, or else where this data folder's browser mode listened last time (with the same
+ * token, so open tabs reconnect), or else on a free port; remember the address for next time.
+ */
+async function serveWithStableAddress(engine: Engine, staticDir: string, dataDir: string, port: number | undefined): Promise<RunningServer> {
+  const saved = readSavedAddress(dataDir);
+  const token = saved?.token ?? newToken();
+  const wanted = port ?? saved?.port ?? 0;
+  let server: RunningServer;
+  try {
+    server = await startServer({ engine, staticDir, port: wanted, token });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port !== undefined) throw err;
+    server = await startServer({ engine, staticDir, port: 0, token });
+    process.stderr.write(`Port ${wanted}, used last time, is taken: tabs opened before must open the new URL below.\n`);
+  }
+  try {
+    saveAddress(dataDir, { port: server.port, token });
+  } catch (err) {
+    process.stderr.write(`Could not remember this address in ${dataDir} (${(err as Error).message}): the next start gets a new URL.\n`);
+  }
+  return server;
+}
+
 async function cmdServe(args: string[]): Promise<number> {
   const { values } = parse(args, { port: { type: 'string' }, db: { type: 'string' } }, 0);
-  const port = intOption(values.port, 'port', 0, 0, 65535);
+  const port = values.port === undefined ? undefined : intOption(values.port, 'port', 0, 0, 65535);
   const staticDir = ensureRendererBuilt();
-  const engine = createEngine({ dbPath: resolveDbPath(values.db), host: { mode: 'browser' } });
-  const server = await startServer({ engine, staticDir, port });
+  const dbPath = resolveDbPath(values.db);
+  const engine = createEngine({ dbPath, host: { mode: 'browser' } });
+  const server = await serveWithStableAddress(engine, staticDir, path.dirname(dbPath), port);
   process.stdout.write(`Emotion Studio (browser mode) at ${server.url}\n`);
   process.stderr.write('Only this machine can connect; the token in the URL is required. Ctrl+C stops.\n');
   await new Promise<void>((resolve) => {

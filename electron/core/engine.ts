@@ -216,7 +216,9 @@ export function createEngine(options: EngineOptions): Engine {
       const chosen = await host.chooseAudioFile();
       return { file: chosen === null ? null : files.openPath(chosen) };
     },
-    'files.upload': ({ name, base64 }) => files.upload(name, Buffer.from(base64, 'base64')),
+    'files.uploadStart': ({ name, sizeBytes }) => ({ uploadId: files.startUpload(name, sizeBytes) }),
+    'files.uploadChunk': ({ uploadId, offset, base64 }) => ({ received: files.appendUpload(uploadId, offset, Buffer.from(base64, 'base64')) }),
+    'files.uploadFinish': ({ uploadId }) => files.finishUpload(uploadId),
     'files.audio': ({ fileId }) => files.audio(fileId),
     'predict.clip': ({ experimentId, source, hopSec }) => {
       let file: string;

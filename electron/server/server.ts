@@ -15,7 +15,7 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventMessage } from '../../shared/contract';
-import { TOKEN_PARAM, WS_PATH, type CallFrame, type ServerFrame } from '../../shared/wire';
+import { MAX_FRAME_BYTES, TOKEN_PARAM, WS_PATH, type CallFrame, type ServerFrame } from '../../shared/wire';
 import type { Engine } from '../core/engine';
 import { dispatch } from '../core/rpc';
 
@@ -23,6 +23,8 @@ export const LOOPBACK_HOST = '127.0.0.1';
 
 export interface ServeOptions {
   engine: Engine;
+  /** Where socket, request and server errors are reported (default: stderr). None of them stops the server. */
+  log?: (message: string) => void;
   /** The built renderer (`out/renderer`). */
   staticDir: string;
   /** 0 picks a free port. */
@@ -88,11 +90,15 @@ function serveStatic(staticDir: string, req: http.IncomingMessage, res: http.Ser
     res.writeHead(405, { Allow: 'GET, HEAD', ...SECURITY_HEADERS }).end('Method not allowed');
     return;
   }
-  const url = new URL(req.url ?? '/', 'http://localhost');
   let rel: string;
   try {
-    rel = decodeURIComponent(url.pathname);
+    rel = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
   } catch {
+    res.writeHead(400, SECURITY_HEADERS).end('Bad path');
+    return;
+  }
+  // fs refuses a path with a NUL byte by throwing: answer it before any file call sees it.
+  if (rel.includes('\0')) {
     res.writeHead(400, SECURITY_HEADERS).end('Bad path');
     return;
   }
@@ -118,6 +124,7 @@ function serveStatic(staticDir: string, req: http.IncomingMessage, res: http.Ser
 }
 
 function refuse(socket: Duplex, status: number, reason: string): void {
+  if (!socket.writable) return void socket.destroy();
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${reason}\n`);
 }
 
@@ -125,21 +132,44 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const { engine } = options;
   const staticDir = path.resolve(options.staticDir);
   const token = options.token ?? randomBytes(32).toString('hex');
+  const log = options.log ?? ((message: string) => process.stderr.write(`browser mode: ${message}\n`));
   let port = 0;
 
   const server = http.createServer((req, res) => {
-    if (!allowedHosts(port).has(req.headers.host ?? '')) {
-      res.writeHead(421, SECURITY_HEADERS).end('Misdirected request: this server answers only on loopback');
-      return;
+    res.on('error', (err) => log(`response to ${req.method} ${req.url}: ${err.message}`));
+    try {
+      if (!allowedHosts(port).has(req.headers.host ?? '')) {
+        res.writeHead(421, SECURITY_HEADERS).end('Misdirected request: this server answers only on loopback');
+        return;
+      }
+      serveStatic(staticDir, req, res);
+    } catch (err) {
+      // Whatever a request does, it gets a status code and the server keeps serving.
+      log(`${req.method} ${req.url}: ${(err as Error).message}`);
+      if (!res.headersSent) res.writeHead(500, SECURITY_HEADERS);
+      res.end('Internal error');
     }
-    serveStatic(staticDir, req, res);
   });
+  // A malformed request line or header: answer 400 and drop that connection only.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (err.code !== 'ECONNRESET') log(`bad request: ${err.message}`);
+    refuse(socket, 400, 'Bad Request');
+  });
+  server.on('error', (err) => log(`server: ${err.message}`));
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  wss.on('error', (err) => log(`WebSocket server: ${err.message}`));
   const clients = new Set<WebSocket>();
 
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    // Until ws takes the socket over (it adds its own handler), a reset must not become an uncaught error.
+    socket.on('error', (err) => log(`upgrade socket: ${err.message}`));
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      return refuse(socket, 400, 'Bad Request');
+    }
     if (url.pathname !== WS_PATH) return refuse(socket, 404, 'Not Found');
     if (!allowedHosts(port).has(req.headers.host ?? '')) return refuse(socket, 421, 'Misdirected Request');
     const origin = req.headers.origin;
@@ -149,6 +179,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     wss.handleUpgrade(req, socket, head, (ws) => {
       clients.add(ws);
       ws.on('close', () => clients.delete(ws));
+      // A frame over MAX_FRAME_BYTES: ws closes this socket with 1009 (message too big) and reports it here.
+      ws.on('error', (err) => log(`client socket: ${err.message}`));
       ws.on('message', (data, isBinary) => {
         if (isBinary) return ws.close(1003, 'text frames only');
         let frame: unknown;
@@ -158,19 +190,21 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
           return ws.close(1007, 'invalid JSON');
         }
         if (!isCallFrame(frame)) return ws.close(1008, 'not a call frame');
-        void dispatch(engine.handlers, frame.method, frame.payload).then((result) => {
-          if (ws.readyState === ws.OPEN) {
-            const reply: ServerFrame = { type: 'result', id: frame.id, result };
-            ws.send(JSON.stringify(reply));
-          }
-        });
+        const { id } = frame;
+        dispatch(engine.handlers, frame.method, frame.payload)
+          .then((result) => {
+            if (ws.readyState !== ws.OPEN) return;
+            const reply: ServerFrame = { type: 'result', id, result };
+            ws.send(JSON.stringify(reply), (err) => err && log(`reply ${id}: ${err.message}`));
+          })
+          .catch((err: unknown) => log(`call ${id}: ${(err as Error).message}`));
       });
     });
   });
 
   const unsubscribe = engine.subscribe((message: EventMessage) => {
     const text = JSON.stringify({ type: 'event', ...message } satisfies ServerFrame);
-    for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(text);
+    for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(text, (err) => err && log(`event: ${err.message}`));
   });
 
   await new Promise<void>((resolve, reject) => {

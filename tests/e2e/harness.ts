@@ -2,46 +2,16 @@
  * End-to-end harness: the real `emotion-studio serve` (browser mode) and Debian's Chromium driven by
  * playwright-core. Screenshots go to test-artifacts/e2e/.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CLI, REPO_ROOT } from '../helpers/cli';
-import { tempDir } from '../helpers/fixtureCorpus';
+import { REPO_ROOT } from '../helpers/cli';
+import { serve, type Served } from '../helpers/serve';
+
+export { serve, type Served };
 
 export const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'e2e');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-export interface Served {
-  url: string;
-  process: ChildProcess;
-  stop(): Promise<void>;
-}
-
-export async function serve(dbFile = path.join(tempDir('e2e-db'), 'db.sqlite')): Promise<Served> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--db', dbFile], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /at (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)/.exec(out);
-      if (m) resolve(m[1] as string);
-    });
-    child.once('close', (code) => reject(new Error(`serve exited (${code}) before printing its URL: ${stderr}`)));
-  });
-  return {
-    url,
-    process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('close', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
 
 export async function launchBrowser(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);

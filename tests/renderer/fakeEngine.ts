@@ -132,7 +132,9 @@ export class FakeEngine implements Transport {
   finishBeforeAnswering = false;
   /** Make calls of a method fail only for these clip ids (`clip.*` methods). */
   readonly clipFailures = new Map<number, RpcError>();
-  /** Files opened with `files.choose` / `files.upload`. */
+  /** Uploads under way (`files.uploadStart` … `files.uploadFinish`). */
+  readonly uploads = new Map<string, { name: string; sizeBytes: number; parts: Buffer[] }>();
+  /** Files opened with `files.choose` / an upload. */
   readonly openedFiles = new Map<string, { file: OpenedFile; bytes: Uint8Array }>();
   /** What `files.choose` answers (a file name), and how long that file is. */
   chosenFile: string | null = '03-01-05-01-01-01-12.wav';
@@ -261,11 +263,30 @@ export class FakeEngine implements Transport {
       if (!this.nativeDialogs) throw this.#error('UNSUPPORTED', 'No native dialogs in browser mode');
       return { file: this.chosenFile === null ? null : this.#openFile(this.chosenFile, pcm16Wav(this.chosenFileSeconds, 16000)) };
     },
-    'files.upload': (payload) => {
-      const { name, base64 } = payload as { name: string; base64: string };
-      const bytes = Buffer.from(base64, 'base64');
-      if (bytes.subarray(0, 4).toString('latin1') !== 'RIFF') throw this.#error('BAD_FILE', `${name}: not a RIFF/WAVE file`);
-      return this.#openFile(name, new Uint8Array(bytes));
+    'files.uploadStart': (payload) => {
+      const { name, sizeBytes } = payload as { name: string; sizeBytes: number };
+      const uploadId = `upload-${(this.uploads.size + 1).toString(16).padStart(16, '0')}`;
+      this.uploads.set(uploadId, { name, sizeBytes, parts: [] });
+      return { uploadId };
+    },
+    'files.uploadChunk': (payload) => {
+      const { uploadId, offset, base64 } = payload as { uploadId: string; offset: number; base64: string };
+      const upload = this.uploads.get(uploadId);
+      if (!upload) throw this.#error('NOT_FOUND', `No upload ${uploadId}`);
+      const received = upload.parts.reduce((n, p) => n + p.byteLength, 0);
+      if (offset !== received) throw this.#error('INVALID_PAYLOAD', `chunk at ${offset}, expected ${received}`);
+      upload.parts.push(Buffer.from(base64, 'base64'));
+      return { received: received + (upload.parts.at(-1)?.byteLength ?? 0) };
+    },
+    'files.uploadFinish': (payload) => {
+      const { uploadId } = payload as { uploadId: string };
+      const upload = this.uploads.get(uploadId);
+      if (!upload) throw this.#error('NOT_FOUND', `No upload ${uploadId}`);
+      this.uploads.delete(uploadId);
+      const bytes = Buffer.concat(upload.parts);
+      if (bytes.byteLength !== upload.sizeBytes) throw this.#error('INVALID_PAYLOAD', `${upload.name}: incomplete`);
+      if (bytes.subarray(0, 4).toString('latin1') !== 'RIFF') throw this.#error('BAD_FILE', `${upload.name}: not a RIFF/WAVE file`);
+      return this.#openFile(upload.name, new Uint8Array(bytes));
     },
     'files.audio': (payload) => {
       const found = this.openedFiles.get((payload as { fileId: string }).fileId);

@@ -7,6 +7,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pcm16Wav } from '../helpers/wavBytes';
+import { UPLOAD_CHUNK_BYTES } from '../../shared/prediction';
 import { FakeEngine, RAVDESS_ROOT } from './fakeEngine';
 import { fakeExperiments } from './fakeExperiments';
 import { created } from './fakeWaveformPlayer';
@@ -138,16 +139,18 @@ describe('opening a WAV file', () => {
     return new File([bytes as Uint8Array<ArrayBuffer>], name, { type: 'audio/wav' });
   }
 
-  it('browser mode uploads the picked file, plays it and predicts it (ground truth from its RAVDESS name)', async () => {
+  it('browser mode uploads the picked file in chunks, plays it and predicts it (ground truth from its RAVDESS name)', async () => {
     const engine = seeded();
     renderApp(engine);
     await goTo('Clip');
-    const bytes = pcm16Wav(1, 16000);
+    // 6 s of 48 kHz 16-bit: 576 kB, two chunks.
+    const bytes = pcm16Wav(6, 48000);
     await fireEvent.change(screen.getByTestId('wav-file'), { target: { files: [upload('03-01-04-01-02-01-05.wav', bytes)] } });
     await waitFor(() => expect(textOf('clip-title')).toBe('03-01-04-01-02-01-05.wav'));
-    const [call] = engine.callsOf('files.upload') as Array<{ name: string; base64: string }>;
-    expect(call?.name).toBe('03-01-04-01-02-01-05.wav');
-    expect(new Uint8Array(Buffer.from(call?.base64 ?? '', 'base64'))).toEqual(bytes);
+    expect(engine.callsOf('files.uploadStart')).toEqual([{ name: '03-01-04-01-02-01-05.wav', sizeBytes: bytes.byteLength }]);
+    const chunks = engine.callsOf('files.uploadChunk') as Array<{ offset: number; base64: string }>;
+    expect(chunks.map((c) => c.offset)).toEqual([0, UPLOAD_CHUNK_BYTES]);
+    expect(new Uint8Array(Buffer.concat(chunks.map((c) => Buffer.from(c.base64, 'base64'))))).toEqual(bytes);
     await waitFor(() => expect(engine.callsOf('files.audio')).toHaveLength(1));
     await waitFor(() => expect(textOf('predicted-emotion')).toBe('sad'));
     expect(engine.callsOf('predict.clip').at(-1)).toMatchObject({ source: { kind: 'file', fileId: expect.stringMatching(/^file-/) } });
@@ -197,6 +200,6 @@ describe('opening a WAV file', () => {
     await fireEvent.click(screen.getByTestId('open-wav'));
     await waitFor(() => expect(textOf('clip-title')).toBe('03-01-05-01-01-01-12.wav'));
     expect(engine.callsOf('files.choose')).toEqual([{}]);
-    expect(engine.callsOf('files.upload')).toEqual([]);
+    expect(engine.callsOf('files.uploadStart')).toEqual([]);
   });
 });

@@ -18,6 +18,16 @@ import { playerAudio } from './playerAudio';
 
 /** How many opened files are remembered; the oldest goes (and its upload is deleted) beyond this. */
 export const MAX_OPENED_FILES = 32;
+/** How many uploads may be under way at once; starting another abandons (and deletes) the oldest. */
+export const MAX_PENDING_UPLOADS = 4;
+
+interface PendingUpload {
+  name: string;
+  sizeBytes: number;
+  received: number;
+  /** The partial file on disk, in a folder of its own. */
+  path: string;
+}
 
 interface Entry {
   file: OpenedFile;
@@ -28,6 +38,7 @@ interface Entry {
 
 export class OpenedFiles {
   readonly #entries = new Map<string, Entry>();
+  readonly #uploads = new Map<string, PendingUpload>();
   readonly #uploadDir: string;
 
   /** Uploads go to `<uploadsRoot>/<pid>/`: engines sharing a data folder (app, CLI) keep apart. */
@@ -50,19 +61,67 @@ export class OpenedFiles {
     return this.#register(abs, path.basename(abs), false);
   }
 
-  /** Store an uploaded WAV and register it. */
-  upload(name: string, bytes: Uint8Array): OpenedFile {
+  /** Begin an upload of `sizeBytes` bytes: an empty file on disk that chunks are appended to. */
+  startUpload(name: string, sizeBytes: number): string {
     // A folder per upload keeps the file's own name (a RAVDESS name still tells the ground truth).
     const folder = path.join(this.#uploadDir, randomBytes(8).toString('hex'));
     fs.mkdirSync(folder, { recursive: true });
     const stored = path.join(folder, name);
-    fs.writeFileSync(stored, bytes);
+    fs.writeFileSync(stored, new Uint8Array(0), { flag: 'wx' });
+    const uploadId = `upload-${randomBytes(8).toString('hex')}`;
+    this.#uploads.set(uploadId, { name, sizeBytes, received: 0, path: stored });
+    while (this.#uploads.size > MAX_PENDING_UPLOADS) {
+      const [oldest] = this.#uploads.keys();
+      this.#dropUpload(oldest as string);
+    }
+    return uploadId;
+  }
+
+  /** Append the next chunk; `offset` must be the count received so far (chunks arrive in order). */
+  appendUpload(uploadId: string, offset: number, bytes: Uint8Array): number {
+    const upload = this.#pending(uploadId);
+    if (offset !== upload.received) {
+      throw new EngineError('INVALID_PAYLOAD', `${upload.name}: chunk at byte ${offset}, expected byte ${upload.received}`);
+    }
+    if (upload.received + bytes.byteLength > upload.sizeBytes) {
+      this.#dropUpload(uploadId);
+      throw new EngineError('INVALID_PAYLOAD', `${upload.name}: more bytes than the ${upload.sizeBytes} announced; upload abandoned`);
+    }
     try {
-      return this.#register(stored, name, true);
+      fs.appendFileSync(upload.path, bytes);
     } catch (err) {
-      fs.rmSync(folder, { recursive: true, force: true });
+      this.#dropUpload(uploadId);
+      throw new EngineError('UNREADABLE', `${upload.name}: could not store the upload in ${path.dirname(upload.path)}: ${(err as Error).message}`);
+    }
+    upload.received += bytes.byteLength;
+    return upload.received;
+  }
+
+  /** Complete an upload: every announced byte must have arrived; then it opens like a chosen file. */
+  finishUpload(uploadId: string): OpenedFile {
+    const upload = this.#pending(uploadId);
+    this.#uploads.delete(uploadId);
+    try {
+      if (upload.received !== upload.sizeBytes) {
+        throw new EngineError('INVALID_PAYLOAD', `${upload.name}: ${upload.received} of ${upload.sizeBytes} bytes arrived; upload abandoned`);
+      }
+      return this.#register(upload.path, upload.name, true);
+    } catch (err) {
+      fs.rmSync(path.dirname(upload.path), { recursive: true, force: true });
       throw err;
     }
+  }
+
+  #pending(uploadId: string): PendingUpload {
+    const upload = this.#uploads.get(uploadId);
+    if (!upload) throw new EngineError('NOT_FOUND', `No upload ${uploadId} under way (start it again)`);
+    return upload;
+  }
+
+  #dropUpload(uploadId: string): void {
+    const upload = this.#uploads.get(uploadId);
+    this.#uploads.delete(uploadId);
+    if (upload) fs.rmSync(path.dirname(upload.path), { recursive: true, force: true });
   }
 
   /** The file's path on disk (for prediction) and what the renderer knows of it. */
@@ -80,6 +139,7 @@ export class OpenedFiles {
   /** Forget every file and delete the uploads. */
   close(): void {
     this.#entries.clear();
+    this.#uploads.clear();
     fs.rmSync(this.#uploadDir, { recursive: true, force: true });
   }
 

@@ -227,12 +227,30 @@ const CASES: Record<MethodName, MethodCase> = {
   'experiments.openFolder': { valid: () => ({ id: 1 }), invalid: () => idInvalid, traversal: byId },
   'experiments.archive': { valid: () => ({ id: 1 }), invalid: () => idInvalid, traversal: byId },
   'files.choose': { valid: () => ({}), invalid: () => [{ path: '/etc/passwd' }], traversal: { none: 'the file comes from the native dialog the user answers' } },
-  'files.upload': {
-    valid: () => ({ name: 'a.wav', base64: '' }),
-    invalid: () => [{ name: 'a.wav' }, { name: 'a.wav', base64: '***' }, { base64: '' }],
+  'files.uploadStart': {
+    valid: () => ({ name: 'a.wav', sizeBytes: 100 }),
+    invalid: () => [{ name: 'a.wav' }, { name: 'a.wav', sizeBytes: 0 }, { name: 'a.wav', sizeBytes: 1.5 }, { sizeBytes: 10 }],
     traversal: ['../../etc/passwd', '..', '.', 'a\0.wav', '..\\..\\evil.wav', '/etc/passwd'].map((name) => ({
       label: `an upload named ${JSON.stringify(name)}`,
-      payload: () => ({ name, base64: '' }),
+      payload: () => ({ name, sizeBytes: 100 }),
+      check: refusedBySchema,
+    })),
+  },
+  'files.uploadChunk': {
+    valid: () => ({ uploadId: 'upload-0123456789abcdef', offset: 0, base64: 'AAAA' }),
+    invalid: () => [{ uploadId: 'upload-1', offset: 0, base64: 'AAAA' }, { uploadId: 'upload-0123456789abcdef', offset: -1, base64: 'AAAA' }, { uploadId: 'upload-0123456789abcdef', offset: 0, base64: '***' }],
+    traversal: ['../../etc/passwd', 'upload-../../etc/passwd'].map((uploadId) => ({
+      label: `upload id ${uploadId}`,
+      payload: () => ({ uploadId, offset: 0, base64: 'AAAA' }),
+      check: refusedBySchema,
+    })),
+  },
+  'files.uploadFinish': {
+    valid: () => ({ uploadId: 'upload-0123456789abcdef' }),
+    invalid: () => [{ uploadId: 'file-0123456789abcdef' }, {}],
+    traversal: ['../../etc/passwd', 'upload-0123456789abcdef/../x'].map((uploadId) => ({
+      label: `upload id ${uploadId}`,
+      payload: () => ({ uploadId }),
       check: refusedBySchema,
     })),
   },

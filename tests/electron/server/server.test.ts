@@ -8,12 +8,16 @@ import { startServer, type RunningServer } from '../../../electron/server/server
 import { ApiError } from '../../../shared/client';
 import type { JobFinished } from '../../../shared/contract';
 import { tempDir, writeFixtureCorpus } from '../../helpers/fixtureCorpus';
+import { pcm16Wav } from '../../helpers/wavBytes';
 import { connectWs, upgradeStatus } from '../../helpers/wsClient';
+import { uploadFile } from '../../../shared/upload';
+import { CLOSE_TOO_BIG, MAX_FRAME_BYTES } from '../../../shared/wire';
 
 let engine: Engine;
 let server: RunningServer;
 let staticDir: string;
 let wsUrl: (token: string) => string;
+const serverLog: string[] = [];
 
 function get(urlPath: string, host: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
@@ -32,7 +36,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>Emotion Studio</title>');
   fs.writeFileSync(path.join(tempDir('outside'), 'secret.txt'), 'secret');
   engine = createEngine({ dbPath: path.join(tempDir('srv'), 'db.sqlite'), host: { mode: 'browser' } });
-  server = await startServer({ engine, staticDir });
+  server = await startServer({ engine, staticDir, log: (message) => serverLog.push(message) });
   wsUrl = (token) => `ws://127.0.0.1:${server.port}/ws?token=${token}`;
 });
 afterAll(async () => {
@@ -108,5 +112,84 @@ describe('browser-mode server', () => {
     } finally {
       close();
     }
+  });
+});
+
+/** Send raw bytes on a fresh TCP connection; resolve with whatever the server answered before closing. */
+function rawRequest(bytes: string): Promise<string> {
+  return new Promise((resolve) => {
+    let answer = '';
+    const socket = net.connect({ host: '127.0.0.1', port: server.port }, () => socket.write(bytes));
+    socket.on('data', (d: Buffer) => (answer += d.toString()));
+    socket.on('error', () => resolve(answer));
+    socket.on('close', () => resolve(answer));
+  });
+}
+
+/** After a bad request, frame or upload: the server still answers a normal page request and a normal call. */
+async function stillServing(): Promise<void> {
+  expect((await get('/', `127.0.0.1:${server.port}`)).status).toBe(200);
+  const { client, close } = await connectWs(wsUrl(server.token), { Origin: `http://127.0.0.1:${server.port}` });
+  try {
+    expect(await client.call('app.ping', {})).toMatchObject({ pong: true });
+  } finally {
+    close();
+  }
+}
+
+describe('browser-mode server under bad input', () => {
+  it('answers a path with a NUL byte with 400, without an error escaping, and keeps serving', async () => {
+    for (const p of ['/index.html%00.png', '/%00', '/assets/%00/x.js']) {
+      const res = await get(p, `127.0.0.1:${server.port}`);
+      expect(res.status, p).toBe(400);
+    }
+    await stillServing();
+  });
+
+  it('answers a malformed request line, a bad URL and a half-sent upgrade, and keeps serving', async () => {
+    expect(await rawRequest('GARBAGE\r\n\r\n')).toMatch(/^HTTP\/1\.1 400/);
+    expect(await rawRequest(`GET http://[::1 HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 (400|404)/);
+    // An upgrade whose client vanishes mid-handshake.
+    await new Promise<void>((resolve) => {
+      const socket = net.connect({ host: '127.0.0.1', port: server.port }, () => {
+        socket.write(`GET /ws?token=${server.token} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n`);
+        setTimeout(() => {
+          socket.resetAndDestroy();
+          resolve();
+        }, 20);
+      });
+      socket.on('error', () => {});
+    });
+    await stillServing();
+  });
+
+  it('closes a socket that sends a frame over 1 MiB with 1009 (message too big), and serves everyone else', async () => {
+    const other = await connectWs(wsUrl(server.token), { Origin: `http://127.0.0.1:${server.port}` });
+    const big = await connectWs(wsUrl(server.token), { Origin: `http://127.0.0.1:${server.port}` });
+    const closed = new Promise<number>((resolve) => big.ws.once('close', (code) => resolve(code)));
+    big.ws.on('error', () => {});
+    big.ws.send(JSON.stringify({ type: 'call', id: 1, method: 'app.ping', payload: { pad: 'x'.repeat(MAX_FRAME_BYTES) } }));
+    expect(await closed).toBe(CLOSE_TOO_BIG);
+    try {
+      expect(await other.client.call('app.ping', {})).toMatchObject({ pong: true });
+    } finally {
+      other.close();
+    }
+    await stillServing();
+  });
+
+  it('takes an upload far larger than one frame (6 MB) in chunks, reads it back, and keeps serving', async () => {
+    const { client, close } = await connectWs(wsUrl(server.token), { Origin: `http://127.0.0.1:${server.port}` });
+    try {
+      const wav = pcm16Wav(62.5, 48000);
+      expect(wav.byteLength).toBeGreaterThan(5 * MAX_FRAME_BYTES);
+      const file = await uploadFile(client, new File([wav as Uint8Array<ArrayBuffer>], 'long-take.wav'));
+      expect(file).toMatchObject({ name: 'long-take.wav', sizeBytes: wav.byteLength, sampleRate: 48000 });
+      const audio = await client.call('files.audio', { fileId: file.fileId });
+      expect(audio.sizeBytes).toBe(wav.byteLength);
+    } finally {
+      close();
+    }
+    await stillServing();
   });
 });

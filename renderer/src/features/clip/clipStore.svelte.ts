@@ -8,7 +8,8 @@ import type { Client } from '../../../../shared/client';
 import type { Clip } from '../../../../shared/dataset';
 import type { ClipAudio, ClipFeatures } from '../../../../shared/features';
 import { toViewError, type ViewError } from '../../lib/api/errors';
-import { bytesToBase64, clipAudioBlob } from '../../lib/audio/base64';
+import { clipAudioBlob } from '../../lib/audio/base64';
+import { uploadFile } from '../../../../shared/upload';
 import type { OpenedFile, PredictSource } from '../../../../shared/prediction';
 import { fileName } from '../../lib/format';
 import type { LiveValues } from './liveValues';
@@ -118,10 +119,7 @@ export class ClipStore {
 
   /** Send a WAV picked in the browser (file input, drag-and-drop) to the engine and open it. */
   async openUpload(upload: File): Promise<void> {
-    await this.#opening(async () => {
-      const base64 = bytesToBase64(new Uint8Array(await upload.arrayBuffer()));
-      return this.#client.call('files.upload', { name: upload.name, base64 });
-    });
+    await this.#opening(() => uploadFile(this.#client, upload));
   }
 
   /** The host's file picker (desktop app). */

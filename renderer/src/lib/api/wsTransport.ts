@@ -10,7 +10,7 @@
 import type { Transport } from '../../../../shared/client';
 import type { EventMessage, MethodName } from '../../../../shared/contract';
 import { isRpcError, type RpcResult } from '../../../../shared/errors';
-import type { CallFrame } from '../../../../shared/wire';
+import { MAX_FRAME_BYTES, type CallFrame } from '../../../../shared/wire';
 
 /** What the transport needs of a WebSocket; the DOM `WebSocket` satisfies it. */
 export interface SocketLike {
@@ -47,6 +47,10 @@ export const CONNECTION_LOST: RpcResult<never> = {
   error: { code: 'INTERNAL', message: 'connection lost' },
 };
 
+function tooLarge(method: string): RpcResult<never> {
+  return { ok: false, error: { code: 'INVALID_PAYLOAD', message: `${method}: the request is larger than the ${MAX_FRAME_BYTES / 1024 / 1024} MiB a message may be` } };
+}
+
 const defaultSocketFactory: SocketFactory = (url) => new WebSocket(url);
 
 interface Pending {
@@ -80,9 +84,15 @@ export function wsTransport(url: string, options: WsTransportOptions = {}): WsTr
 
   function send(pending: Pending): void {
     if (!socket) return;
+    const text = JSON.stringify(pending.frame);
+    // The engine closes a socket that sends more than MAX_FRAME_BYTES: refuse this call, keep the connection.
+    if (text.length > MAX_FRAME_BYTES / 3 && new TextEncoder().encode(text).byteLength > MAX_FRAME_BYTES) {
+      pending.resolve(tooLarge(pending.frame.method));
+      return;
+    }
     inFlight.set(pending.frame.id, pending);
     try {
-      socket.send(JSON.stringify(pending.frame));
+      socket.send(text);
     } catch {
       inFlight.delete(pending.frame.id);
       pending.resolve(CONNECTION_LOST);

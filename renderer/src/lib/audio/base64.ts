@@ -11,11 +11,3 @@ export function base64ToBytes(base64: string): Uint8Array<ArrayBuffer> {
 export function clipAudioBlob(audio: ClipAudio): Blob {
   return new Blob([base64ToBytes(audio.base64)], { type: audio.mimeType });
 }
-
-/** Bytes → base64, in slices (String.fromCharCode has an argument limit; a WAV can be many MB). */
-export function bytesToBase64(bytes: Uint8Array): string {
-  const SLICE = 0x8000;
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += SLICE) binary += String.fromCharCode(...bytes.subarray(i, i + SLICE));
-  return btoa(binary);
-}
