@@ -6,9 +6,13 @@
  * first run's test clips with the model's live prediction. Screenshots: train, detail, compare, predict.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { decodeWavFile } from '../../electron/core/audio/decode';
 import { DEFAULT_CONFIG } from '../../shared/config';
+import { tempDir } from '../helpers/fixtureCorpus';
+import { pcmWav } from '../helpers/wavBytes';
 import { openApp, screenshot, type AppSession } from './harness';
 
 const corpus = inject('corpus24');
@@ -217,6 +221,37 @@ describe('Train, watch, history and compare in browser mode', () => {
 
     const shot = await screenshot(page, 'predict');
     expect(fs.statSync(shot).size).toBeGreaterThan(10_000);
+    expect(app.errors).toEqual([]);
+  });
+
+  it('opens a 60 s 48 kHz WAV (5.8 MB, many upload chunks) through the page and sees its windows', async () => {
+    // Twenty of the corpus's own 3 s takes back to back: speech-like audio, 60 s at 48 kHz.
+    const takes = fs.readdirSync(path.join(corpus, 'Actor_01')).sort().slice(0, 40);
+    const pieces: Float32Array[] = [];
+    let frames = 0;
+    for (const take of takes) {
+      if (frames >= 60 * 48000) break;
+      const { samples } = decodeWavFile(path.join(corpus, 'Actor_01', take));
+      const mono = samples.subarray(0, Math.min(samples.length, 60 * 48000 - frames));
+      pieces.push(mono);
+      frames += mono.length;
+    }
+    const joined = new Float32Array(frames);
+    pieces.reduce((at, p) => (joined.set(p, at), at + p.length), 0);
+    const file = path.join(tempDir('e2e-long'), 'meeting-60s.wav');
+    fs.writeFileSync(file, pcmWav([joined], 48000, 16));
+    expect(fs.statSync(file).size).toBeGreaterThan(5 * 1024 * 1024);
+
+    await nav('Clip');
+    await page.getByTestId('wav-file').setInputFiles(file);
+    await expect.poll(() => page.getByTestId('clip-title').textContent(), { timeout: 60_000 }).toBe('meeting-60s.wav');
+    await expect.poll(() => page.getByTestId('waveform').getAttribute('data-ready'), { timeout: 60_000 }).toBe('true');
+    expect(await page.getByTestId('clip-duration').textContent()).toBe('1:00.00');
+    const caption = await page.getByTestId('emotion-timeline').locator('figcaption').textContent({ timeout: 60_000 });
+    // 3 s windows every 1 s over 60 s, plus one aligned to the end: 58.
+    expect(caption).toMatch(/Emotion over time — 58 windows of 3(\.0)? s/);
+    expect(await page.getByTestId('emotion-timeline').locator('[data-emotion]').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('connection-banner').count()).toBe(0);
     expect(app.errors).toEqual([]);
   });
 });

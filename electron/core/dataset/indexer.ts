@@ -62,8 +62,9 @@ export function resolveDatasetRoot(root: string): string {
 }
 
 /**
- * Walk `root` for WAV files. Symlinked folders are not followed (no cycles); symlinked files are, and
- * `examineFile` rejects those that resolve outside the root (the engine never reads such a clip).
+ * Walk `root` for WAV files. Symlinked folders are not followed (no cycles) and are listed with that
+ * reason; symlinked files are, and `examineFile` rejects those that resolve outside the root (the
+ * engine never reads such a clip). A `.wav` link that loops or dangles is listed by the index loop.
  */
 function scan(root: string): ScanResult {
   const files: ScanEntry[] = [];
@@ -87,11 +88,40 @@ function scan(root: string): ScanResult {
       if (entry.isDirectory()) stack.push(rel);
       else if ((entry.isFile() || entry.isSymbolicLink()) && /\.wav$/i.test(entry.name)) {
         files.push({ rel: toPosix(rel), abs: path.join(root, rel), link: entry.isSymbolicLink() });
+      } else if (entry.isSymbolicLink() && isFolder(path.join(root, rel))) {
+        unreadable.push({ rel: `${toPosix(rel)}/`, reason: 'a link to a folder: not followed (index the folder it points to, or link its files)' });
       }
     }
   }
   files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   return { files, unreadable };
+}
+
+function isFolder(abs: string): boolean {
+  try {
+    return fs.statSync(abs).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Why a `.wav` link cannot be followed (a loop, a missing target), with the link's own stat; null if it is gone. */
+function brokenLink(entry: ScanEntry, err: NodeJS.ErrnoException): { stat: fs.Stats; reason: string } | null {
+  let stat: fs.Stats;
+  let target: string;
+  try {
+    stat = fs.lstatSync(entry.abs);
+    target = fs.readlinkSync(entry.abs);
+  } catch {
+    return null;
+  }
+  const reason =
+    err.code === 'ELOOP'
+      ? `a symbolic link loop: ${target} leads back to a link already followed`
+      : err.code === 'ENOENT'
+        ? `a dangling symbolic link: its target ${target} does not exist`
+        : `a symbolic link that cannot be followed: ${err.code ?? err.message}`;
+  return { stat, reason };
 }
 
 const EMPTY_FIELDS = {
@@ -192,12 +222,16 @@ export async function indexDataset(db: Db, rootInput: string, options: IndexOpti
     const batch: ClipRowWrite[] = [];
     for (const entry of files.slice(start, start + batchSize)) {
       let stat: fs.Stats;
+      let broken: string | null = null;
       try {
         stat = fs.statSync(entry.abs);
-      } catch {
-        continue; // vanished between scan and stat (or a dangling link): treated as not present
+      } catch (err) {
+        const link = entry.link ? brokenLink(entry, err as NodeJS.ErrnoException) : null;
+        if (!link) continue; // vanished between scan and stat: treated as not present
+        // The link's own stat: a re-index skips it until the link (or, once followed, its target) changes.
+        ({ stat, reason: broken } = link);
       }
-      if (!stat.isFile()) continue;
+      if (broken === null && !stat.isFile()) continue;
       seen.add(entry.rel);
       const before = stored.get(entry.rel);
       if (before && before.status !== 'missing' && before.sizeBytes === stat.size && before.mtimeMs === stat.mtimeMs) {
@@ -206,7 +240,7 @@ export async function indexDataset(db: Db, rootInput: string, options: IndexOpti
       }
       if (before) updated++;
       else added++;
-      batch.push(examineFile(root, entry, stat));
+      batch.push(broken === null ? examineFile(root, entry, stat) : rejectedRow(entry.rel, stat.size, stat.mtimeMs, broken));
     }
     if (batch.length > 0) writeBatch(batch);
     onProgress?.(Math.min(start + batchSize, total), total, 'reading headers');

@@ -140,6 +140,36 @@ describe('indexDataset', () => {
     }
   });
 
+  it('lists a link loop, a dangling link and a linked folder among the rejected files, with their reasons; the rest index', async () => {
+    writeFixtureCorpus(root, [1]);
+    fs.mkdirSync(path.join(root, 'Actor_03'));
+    const loopA = 'Actor_03/03-01-02-01-01-01-03.wav';
+    const loopB = 'Actor_03/03-01-02-01-01-02-03.wav';
+    const self = 'Actor_03/03-01-03-01-01-01-03.wav';
+    const dangling = 'Actor_03/03-01-04-01-01-01-03.wav';
+    fs.symlinkSync(path.join(root, loopB), path.join(root, loopA));
+    fs.symlinkSync(path.join(root, loopA), path.join(root, loopB));
+    fs.symlinkSync(path.join(root, self), path.join(root, self));
+    fs.symlinkSync(path.join(root, 'gone.wav'), path.join(root, dangling));
+    fs.symlinkSync(path.join(root, 'Actor_01'), path.join(root, 'Actor_02'), 'dir');
+    const r = await indexDataset(db, root);
+    expect(r.clips).toBe(60);
+    const reasons = Object.fromEntries(r.rejected.map((f) => [f.path, f.reason]));
+    expect(reasons).toEqual({
+      [loopA]: `a symbolic link loop: ${path.join(root, loopB)} leads back to a link already followed`,
+      [loopB]: `a symbolic link loop: ${path.join(root, loopA)} leads back to a link already followed`,
+      [self]: `a symbolic link loop: ${path.join(root, self)} leads back to a link already followed`,
+      [dangling]: `a dangling symbolic link: its target ${path.join(root, 'gone.wav')} does not exist`,
+      'Actor_02/': 'a link to a folder: not followed (index the folder it points to, or link its files)',
+    });
+    // Unchanged on a second run; once the dangling link's target exists, it indexes.
+    expect(await indexDataset(db, root)).toMatchObject({ added: 0, updated: 0, rejected: r.rejected });
+    fs.copyFileSync(path.join(root, 'Actor_01/03-01-01-01-01-01-01.wav'), path.join(root, 'gone.wav'));
+    const fixed = await indexDataset(db, root);
+    expect(fixed.rejected.map((f) => f.path)).not.toContain(dangling);
+    expect(listClips(db, fixed.datasetId).map((c) => c.path)).toContain(dangling);
+  });
+
   it('refuses a missing folder or a file, naming it, and writes nothing', async () => {
     const missing = path.join(root, 'no-such-folder');
     await expect(indexDataset(db, missing)).rejects.toThrow(new EngineError('NOT_FOUND', `Folder ${missing} does not exist`));
