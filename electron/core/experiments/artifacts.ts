@@ -35,6 +35,19 @@ export interface ArtifactContent {
 }
 
 const TMP_MARK = '.tmp-';
+/**
+ * A folder this program is writing or throwing away carries this file. The start-up sweep removes a
+ * `.tmp-…` entry only when its name has our exact shape, it is a real folder holding this mark, and
+ * the process that made it is gone: an `--out DIR` may hold the user's own `.tmp-*` files.
+ */
+export const PARTIAL_MARK = '.emotion-studio-partial';
+/** `.tmp-<id>-<slug>-<pid>` (being written) and `.tmp-deleted-<id>-<slug>-<serial>-<pid>` (being removed). */
+const OUR_TEMP = /^\.tmp-(?:deleted-)?\d+-[a-z0-9-]+-(\d+)$/;
+
+/** Mark `folder` as ours to sweep if this process dies before it is done with it. */
+export function markPartial(folder: string): void {
+  fs.writeFileSync(path.join(folder, PARTIAL_MARK), `${process.pid}\n`);
+}
 
 export async function writeArtifacts(finalDir: string, c: ArtifactContent): Promise<string[]> {
   const parent = path.dirname(finalDir);
@@ -43,6 +56,7 @@ export async function writeArtifacts(finalDir: string, c: ArtifactContent): Prom
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(tmp);
   try {
+    markPartial(tmp);
     await writeModelFiles(tmp, c.model);
     const experiment = c.experiment();
     const json = (name: string, value: unknown) => fs.writeFileSync(path.join(tmp, name), `${JSON.stringify(value, null, 2)}\n`);
@@ -58,6 +72,7 @@ export async function writeArtifacts(finalDir: string, c: ArtifactContent): Prom
     for (const f of ARTIFACT_FILES) {
       if (!fs.existsSync(path.join(tmp, f))) throw new Error(`artifact ${f} was not written`);
     }
+    fs.rmSync(path.join(tmp, PARTIAL_MARK));
     fs.rmSync(finalDir, { recursive: true, force: true });
     fs.renameSync(tmp, finalDir);
     return [...ARTIFACT_FILES];
@@ -70,11 +85,11 @@ export async function writeArtifacts(finalDir: string, c: ArtifactContent): Prom
 /** Remove half-written artifact folders whose writing process is gone (killed mid-write). */
 export function removeStaleArtifactTemps(root: string): void {
   if (!fs.existsSync(root)) return;
-  for (const entry of fs.readdirSync(root)) {
-    const pid = Number(/-(\d+)$/.exec(entry)?.[1]);
-    if (entry.startsWith(TMP_MARK) && (!pid || (pid !== process.pid && !processAlive(pid)))) {
-      fs.rmSync(path.join(root, entry), { recursive: true, force: true });
-    }
+  for (const entry of fs.readdirSync(root, { withFileTypes: true })) {
+    const pid = Number(OUR_TEMP.exec(entry.name)?.[1]);
+    if (!pid || !entry.isDirectory() || pid === process.pid || processAlive(pid)) continue;
+    const folder = path.join(root, entry.name);
+    if (fs.existsSync(path.join(folder, PARTIAL_MARK))) fs.rmSync(folder, { recursive: true, force: true });
   }
 }
 

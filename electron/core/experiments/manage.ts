@@ -8,7 +8,7 @@ import path from 'node:path';
 import { EngineError } from '../../../shared/errors';
 import type { Experiment, ExperimentArchive } from '../../../shared/experiments';
 import type { Db } from '../db/database';
-import { findArtifactFolder, ownedArtifactFolder, trashNameFor, zipArtifactFolder } from './artifacts';
+import { findArtifactFolder, markPartial, ownedArtifactFolder, trashNameFor, zipArtifactFolder } from './artifacts';
 import { deleteExperimentRow, getExperiment } from './store';
 
 let trashSerial = 0;
@@ -44,6 +44,8 @@ export function deleteExperiment(db: Db, artifactsRoot: string, id: number): voi
         throw new EngineError('UNREADABLE', `Experiment ${id} was not deleted: its folder ${folder} could not be moved (${(err as Error).message})`);
       }
       moved.to = target;
+      // So the start-up sweep may finish the job if removing it below fails.
+      markPartial(target);
     })();
   } catch (err) {
     // The commit failed after the rename: put the folder back under its name.

@@ -9,7 +9,7 @@ import { unzipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ensureDataset } from '../../../../electron/core/dataset/store';
 import { artifactsRootFor, createEngine, type Engine, type EngineHost } from '../../../../electron/core/engine';
-import { ARTIFACT_FILES } from '../../../../electron/core/experiments/artifacts';
+import { ARTIFACT_FILES, PARTIAL_MARK, removeStaleArtifactTemps } from '../../../../electron/core/experiments/artifacts';
 import { completeExperiment, createExperiment } from '../../../../electron/core/experiments/store';
 import { dispatch } from '../../../../electron/core/rpc';
 import { DEFAULT_CONFIG } from '../../../../shared/config';
@@ -175,6 +175,7 @@ describe('experiments.delete', () => {
     const r = await dispatch(engine.handlers, 'experiments.delete', { id });
     const [left] = fs.readdirSync(root);
     expect(left).toMatch(new RegExp(`^\\.tmp-deleted-${id}-run-\\d+-${process.pid}$`));
+    expect(fs.existsSync(path.join(root, left ?? '', PARTIAL_MARK))).toBe(true);
     expect(r).toEqual({
       ok: false,
       error: { code: 'UNREADABLE', message: expect.stringContaining(`Experiment ${id} was deleted, but its artifacts could not all be removed (EACCES: permission denied): ${path.join(fs.realpathSync(root), left ?? '')} is left`) },
@@ -264,5 +265,33 @@ describe('experiments.openFolder', () => {
     const none = addRun({ folder: null, status: 'failed' });
     expect(await dispatch(engine.handlers, 'experiments.openFolder', { id: none.id })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(openPath).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('removeStaleArtifactTemps (start-up sweep, also of a `train --out DIR` folder)', () => {
+  it('removes only folders this program marked, of a dead process; a user’s own .tmp-* entries stay', () => {
+    const root = tempDir('sweep');
+    const dead = 999_999_999;
+    const ours = (name: string, marked = true): string => {
+      const dir = path.join(root, name);
+      fs.mkdirSync(dir);
+      fs.writeFileSync(path.join(dir, 'model.json'), '{}');
+      if (marked) fs.writeFileSync(path.join(dir, PARTIAL_MARK), `${dead}\n`);
+      return name;
+    };
+    const swept = [ours(`.tmp-3-dnn-actor-${dead}`), ours(`.tmp-deleted-4-run-1-${dead}`)];
+    const kept = [
+      ours(`.tmp-5-cnn-${process.pid}`),
+      ours(`.tmp-6-lstm-${dead}`, false),
+      ours('.tmp-notes'),
+      ours(`.tmp-backup-${dead}`),
+      ours(`.tmp-7-Mixed-Case-${dead}`),
+    ];
+    fs.writeFileSync(path.join(root, `.tmp-8-file-${dead}`), 'a file, not a folder');
+    fs.symlinkSync(path.join(root, swept[0] as string), path.join(root, `.tmp-9-link-${dead}`));
+    fs.writeFileSync(path.join(root, '.tmp-scratch'), 'the user’s');
+    removeStaleArtifactTemps(root);
+    const left = fs.readdirSync(root).sort();
+    expect(left).toEqual([...kept, `.tmp-8-file-${dead}`, `.tmp-9-link-${dead}`, '.tmp-scratch'].sort());
   });
 });

@@ -6,7 +6,7 @@ import { indexDataset } from '../../../../electron/core/dataset/indexer';
 import { readFeatures } from '../../../../electron/core/extraction/cache';
 import { createExtractPool, type ExtractPool } from '../../../../electron/core/extraction/extractDataset';
 import { featureSpec } from '../../../../electron/core/extraction/featureConfig';
-import { ARTIFACT_FILES } from '../../../../electron/core/experiments/artifacts';
+import { ARTIFACT_FILES, PARTIAL_MARK } from '../../../../electron/core/experiments/artifacts';
 import { getExperiment } from '../../../../electron/core/experiments/store';
 import { runExperiment } from '../../../../electron/core/training/runExperiment';
 import { loadModelFiles } from '../../../../electron/core/training/modelIo';
@@ -48,6 +48,7 @@ describe('runExperiment', () => {
     expect(r).toMatchObject({ status: 'finished', backend: 'wasm', epochsRun: 3, split: { kind: 'actor', speakerDependent: false, testActors: [7, 8], validationActors: [5, 6] } });
     expect(r.artifacts.files.sort()).toEqual([...ARTIFACT_FILES].sort());
     for (const f of ARTIFACT_FILES) expect(fs.statSync(path.join(r.artifacts.dir, f)).size, f).toBeGreaterThan(0);
+    expect(fs.existsSync(path.join(r.artifacts.dir, PARTIAL_MARK))).toBe(false);
     expect(getExperiment(db, r.experimentId)).toMatchObject({ status: 'finished', artifactsDir: r.artifacts.dir, backend: 'wasm' });
 
     // Reload model + preprocessor from disk alone and predict the test clips again.
