@@ -36,26 +36,47 @@ import { ProgressPrinter } from './progress';
 
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+/** Each command's synopsis (first line) and what it does; `emotion-studio COMMAND --help` prints one. */
+const COMMAND_HELP = {
+  'demo-corpus': `emotion-studio demo-corpus DIR [--actors N] [--seed S]
+  Write a deterministic synthetic RAVDESS-shaped corpus: Actor_XX/03-01-EE-II-SS-RR-XX.wav, 60 clips per
+  actor (--actors 1–24, default 24), 48 kHz 16-bit mono. Same --seed, same bytes.`,
+  index: `emotion-studio index DIR [--db FILE] [--json] [--batch N]
+  Index a RAVDESS speech folder (incremental). Every unusable file is listed with its reason.
+  --batch N   files per transaction (default 200)`,
+  features: `emotion-studio features DIR [--config FILE] [--workers N] [--db FILE] [--json]
+  Index DIR, then extract every clip's features into the cache (keyed by the config's feature keys).
+  --workers N   extraction workers (default: one per core)`,
+  train: `emotion-studio train --data DIR [--config FILE] [--experiment NAME] [--db FILE] [--out DIR] [--json]
+  Index, extract and train one experiment in a worker thread; print the classification report.
+  --config FILE     YAML config (default configs/default.yaml)
+  --out DIR         where the artifact folder goes (default: next to the database)`,
+  demo: `emotion-studio demo [--actors N] [--db FILE] [--json]
+  For someone without RAVDESS: demo corpus + index + features + train with the default config + report.`,
+  experiments: `emotion-studio experiments list [--db FILE] [--json]            saved experiments, newest first
+emotion-studio experiments show ID|NAME [--db FILE] [--json]     one run's report
+emotion-studio experiments compare ID ID… [--db FILE] [--json]   2–4 runs side by side`,
+  predict: `emotion-studio predict --audio FILE [--experiment ID|NAME | --model DIR] [--db FILE] [--hop S] [--json]
+  A trained model's verdict on one WAV file (default: the latest finished experiment). --model DIR
+  needs no database. Long files are scored in windows every --hop seconds (default 1).`,
+  serve: `emotion-studio serve [--port N] [--db FILE]
+  Browser mode on http://127.0.0.1 (loopback only, token in the URL). The port and token are kept per
+  data folder, so an open tab reconnects after a restart; --port N picks the port.`,
+} as const satisfies Record<string, string>;
+
+export type CommandName = keyof typeof COMMAND_HELP;
+export const COMMAND_NAMES = Object.keys(COMMAND_HELP) as CommandName[];
+const isCommand = (name: string | undefined): name is CommandName => name !== undefined && Object.hasOwn(COMMAND_HELP, name);
+
 const USAGE = `emotion-studio ${APP_VERSION} — speech-emotion-recognition studio for RAVDESS
 
 Usage:
-  emotion-studio demo-corpus DIR [--actors N] [--seed S]   write a synthetic RAVDESS-shaped corpus
-  emotion-studio index DIR [--db FILE] [--json]            index a RAVDESS speech folder
-                 [--batch N]                              files per transaction (default 200)
-  emotion-studio features DIR [--config FILE] [--workers N] [--db FILE] [--json]
-                                                          index DIR, then extract every clip's features (cached)
-  emotion-studio train --data DIR [--config FILE] [--experiment NAME] [--db FILE] [--out DIR] [--json]
-                                                          index, extract and train one experiment; print the report
-  emotion-studio demo [--actors N] [--db FILE] [--json]    demo corpus + index + features + train (default config)
-  emotion-studio experiments list [--db FILE] [--json]     saved experiments, newest first
-  emotion-studio experiments show ID|NAME [--db FILE] [--json]
-  emotion-studio experiments compare ID ID… [--db FILE] [--json]   2–4 runs side by side
-  emotion-studio predict --audio FILE [--experiment ID|NAME | --model DIR] [--db FILE] [--hop S] [--json]
-                                                          a trained model's verdict on one WAV file (default:
-                                                          the latest finished experiment; --model DIR needs no
-                                                          database; long files in windows every --hop s, default 1)
-  emotion-studio serve [--port N] [--db FILE]              browser mode on http://127.0.0.1
-  emotion-studio help                                      this text
+${Object.values(COMMAND_HELP)
+  .flatMap((help) => help.split('\n').filter((line) => line.startsWith('emotion-studio ')))
+  .map((line) => `  ${line}`)
+  .join('\n')}
+  emotion-studio help [COMMAND]   this text, or one command's
+  emotion-studio COMMAND --help   the same
 
 Data lives in the OS app-data folder (override with EMOTION_STUDIO_HOME or --db FILE).`;
 
@@ -445,7 +466,7 @@ async function cmdServe(args: string[]): Promise<number> {
   return 0;
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+const COMMANDS: Record<CommandName, (args: string[]) => Promise<number>> = {
   'demo-corpus': cmdDemoCorpus,
   index: cmdIndex,
   features: cmdFeatures,
@@ -459,23 +480,33 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-    process.stdout.write(`${USAGE}\n`);
+    const topic = command === 'help' ? rest[0] : undefined;
+    if (topic !== undefined && !isCommand(topic)) {
+      process.stderr.write(`emotion-studio help: unknown command "${topic}"\n\n${USAGE}\n`);
+      return 2;
+    }
+    process.stdout.write(`${isCommand(topic) ? COMMAND_HELP[topic] : USAGE}\n`);
     return command === undefined ? 2 : 0;
   }
   if (command === '--version' || command === '-v') {
     process.stdout.write(`${APP_VERSION}\n`);
     return 0;
   }
-  const run = COMMANDS[command];
-  if (!run) {
+  if (!isCommand(command)) {
     process.stderr.write(`emotion-studio: unknown command "${command}"\n\n${USAGE}\n`);
     return 2;
   }
+  // `--help` anywhere among a command's arguments (before a `--`): that command's help, nothing run.
+  const beforeSeparator = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (beforeSeparator.includes('--help') || beforeSeparator.includes('-h')) {
+    process.stdout.write(`${COMMAND_HELP[command]}\n`);
+    return 0;
+  }
   try {
-    return await run(rest);
+    return await COMMANDS[command](rest);
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`emotion-studio ${command}: ${err.message}\n\n${USAGE}\n`);
+      process.stderr.write(`emotion-studio ${command}: ${err.message}\n\n${COMMAND_HELP[command]}\n`);
       return 2;
     }
     const { message } = toRpcError(err);

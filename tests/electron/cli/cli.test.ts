@@ -6,6 +6,7 @@ import { describe, expect, inject, it } from 'vitest';
 import type { IndexResult } from '../../../shared/dataset';
 import type { ExtractResult } from '../../../shared/features';
 import { EMOTIONS, parseRavdessName } from '../../../shared/ravdess';
+import { COMMAND_NAMES } from '../../../electron/cli/main';
 import { CLI, runCli } from '../../helpers/cli';
 import { tempDir } from '../../helpers/fixtureCorpus';
 
@@ -138,5 +139,27 @@ describe('emotion-studio features', () => {
     const r = await runCli(['features', corpus, '--config', cfg, '--db', freshDb()]);
     expect(r.status).toBe(1);
     expect(r.stderr).toBe(`emotion-studio features: ${cfg}: features.n_mfcc: got "many", expected a number\n`);
+  });
+});
+
+describe('emotion-studio help', () => {
+  it.each(COMMAND_NAMES)('%s --help prints that command’s usage and exits 0, running nothing', async (command) => {
+    const home = tempDir('cli-help');
+    const r = await runCli([command, '--help'], { env: { ...process.env, EMOTION_STUDIO_HOME: home } });
+    expect(r.status).toBe(0);
+    expect(r.stdout.startsWith(`emotion-studio ${command} `)).toBe(true);
+    expect(r.stderr).toBe('');
+    // Nothing ran: no database was created.
+    expect(fs.readdirSync(home)).toEqual([]);
+    expect((await runCli(['help', command])).stdout).toBe(r.stdout);
+  });
+
+  it('a usage mistake prints that command’s usage; an unknown help topic exits 2', async () => {
+    const r = await runCli(['predict', '--nope']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("Unknown option '--nope'");
+    expect(r.stderr).toContain('emotion-studio predict --audio FILE');
+    expect(r.stderr).not.toContain('emotion-studio serve');
+    expect((await runCli(['help', 'nope'])).status).toBe(2);
   });
 });
