@@ -109,11 +109,11 @@ describe('emotion-studio index', () => {
     expect(result).toMatchObject({ clips: 1440, unchanged: n, added: 1440 - n, status: 'finished' });
   });
 
-  it('a usage mistake exits 2 with the usage text', async () => {
+  it('a usage mistake exits 2 with the command’s usage text', async () => {
     const r = await runCli(['index']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('expected 1 argument(s), got 0');
-    expect(r.stderr).toContain('Usage:');
+    expect(r.stderr).toContain('emotion-studio index DIR [--db FILE]');
   });
 });
 
