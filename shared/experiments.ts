@@ -6,6 +6,20 @@ export type ExperimentStatus = 'running' | 'finished' | 'cancelled' | 'failed';
 export type SplitKind = 'actor' | 'actor_kfold' | 'stratified';
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
+export interface SkippedBackend {
+  backend: BackendName;
+  reason: string;
+}
+
+/** Which TensorFlow.js backend a run used, and why faster ones were passed over. */
+export interface BackendSelection {
+  backend: BackendName;
+  /** One line for logs and run records: what runs, and why each faster backend was passed over. */
+  reason: string;
+  /** The faster backends tried first under 'auto', with why each was skipped (empty when forced). */
+  skipped: SkippedBackend[];
+}
+
 export const SPEAKER_DEPENDENT_LABEL = 'speaker-dependent (optimistic)';
 
 /** One epoch of one training run (a fold, for k-fold). */
@@ -102,6 +116,8 @@ export interface Experiment {
   modelName: ModelName;
   split: SplitInfo | null;
   backend: BackendName | null;
+  /** Why that backend ran (what was skipped and why); null before it was chosen. */
+  backendSelection: BackendSelection | null;
   durations: ExperimentDurations | null;
   /** One list per fold (one list when not k-fold). */
   history: EpochLog[][];
@@ -117,6 +133,8 @@ export interface TrainResult {
   status: ExperimentStatus;
   split: SplitInfo;
   backend: BackendName;
+  /** The backend's reason line: what ran and why faster ones were skipped. */
+  backendReason: string;
   accuracy: number;
   macroF1: number;
   weightedF1: number;

@@ -24,7 +24,7 @@ import { removeStaleArtifactTemps } from '../core/experiments/artifacts';
 import { startTraining } from '../core/training/trainingRunner';
 import { resolveHome } from '../core/paths';
 import type { Config } from '../../shared/config';
-import type { TrainResult } from '../../shared/experiments';
+import type { BackendSelection, TrainResult } from '../../shared/experiments';
 import { openDatabase, type Db } from '../core/db/database';
 import { indexDataset } from '../core/dataset/indexer';
 import { createEngine, type Engine } from '../core/engine';
@@ -206,6 +206,19 @@ async function cmdFeatures(args: string[]): Promise<number> {
   }
 }
 
+/** Once per run: the backend, and for each faster one skipped, why and what would bring it. */
+export function describeBackend(selection: BackendSelection): string {
+  const lines = [`Backend: ${selection.backend} — ${selection.reason}`];
+  if (selection.skipped.some((s) => s.backend === 'tensorflow')) {
+    lines.push(
+      '  Native TensorFlow (several times faster) did not load. @tensorflow/tfjs-node is an optional dependency whose install',
+      '  downloads libtensorflow; where that download is blocked it is skipped. Run `npm install @tensorflow/tfjs-node` on a',
+      '  network that reaches it to train faster.',
+    );
+  }
+  return lines.join('\n');
+}
+
 /** Index → features → train in a worker, with progress on stderr; returns the result and the DB path. */
 async function trainOnFolder(dir: string, config: Config, opts: { name: string; db?: string; out?: string }): Promise<{ result: TrainResult; dbPath: string }> {
   const dbPath = resolveDbPath(opts.db);
@@ -223,6 +236,7 @@ async function trainOnFolder(dir: string, config: Config, opts: { name: string; 
   const handle = startTraining(
     { dbPath, datasetId, config, name: opts.name, artifactsRoot },
     {
+      onBackend: (selection) => progress.note(describeBackend(selection)),
       onPhase: (phase, done, total) => progress.update(done, total, phase),
       onEpoch: (e) =>
         progress.update(

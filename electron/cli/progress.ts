@@ -29,6 +29,13 @@ export class ProgressPrinter {
     }
   }
 
+  /** A line of its own, above the bar (which is redrawn on the next update). */
+  note(text: string): void {
+    if (this.drawn) this.stream.write('\r\x1b[K');
+    this.drawn = false;
+    this.stream.write(`${text}\n`);
+  }
+
   end(): void {
     if (this.drawn) this.stream.write('\r\x1b[K');
     this.drawn = false;

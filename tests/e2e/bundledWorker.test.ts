@@ -12,6 +12,8 @@ import { indexDataset } from '../../electron/core/dataset/indexer';
 import { indexInWorker } from '../../electron/core/dataset/indexRunner';
 import { createExtractPool, type ExtractPool } from '../../electron/core/extraction/extractDataset';
 import { startTraining } from '../../electron/core/training/trainingRunner';
+import { selectBackend } from '../../electron/core/training/backend';
+import type { BackendSelection } from '../../shared/experiments';
 import { parseConfig } from '../../shared/config';
 import { tempDir } from '../helpers/fixtureCorpus';
 import { featureSpec } from '../../electron/core/extraction/featureConfig';
@@ -54,13 +56,17 @@ describe('bundled extraction worker', () => {
     const parsed = parseConfig({ training: { epochs: 2, test_actors: [7, 8], validation_actors: [5, 6] } });
     if (!parsed.ok) throw new Error(parsed.errors.join('; '));
     const epochs: number[] = [];
+    const backends: BackendSelection[] = [];
     const handle = startTraining(
       { dbPath, datasetId, config: parsed.config, name: 'bundled', artifactsRoot: path.join(dir, 'experiments'), extractWorker: pathToFileURL(built).href },
-      { onEpoch: (e) => epochs.push(e.epoch) },
+      { onEpoch: (e) => epochs.push(e.epoch), onBackend: (b) => backends.push(b) },
       pathToFileURL(builtTrain),
     );
     const result = await handle.result;
-    expect(result).toMatchObject({ status: 'finished', epochsRun: 2, backend: 'wasm' });
+    // The backend the engine picks on this machine, reported once, before the first epoch.
+    const selection = await selectBackend();
+    expect(backends).toEqual([selection]);
+    expect(result).toMatchObject({ status: 'finished', epochsRun: 2, backend: selection.backend, backendReason: selection.reason });
     expect(epochs).toEqual([1, 2]);
     expect(fs.existsSync(path.join(result.artifacts.dir, 'model.json'))).toBe(true);
   });

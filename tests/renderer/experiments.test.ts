@@ -147,7 +147,7 @@ describe('experiment detail', () => {
     expect(within(detail).getByRole('img', { name: /Confusion matrix heatmap/ })).toBeTruthy();
 
     expect(within(detail).getByTestId('experiment-status').textContent).toBe('finished');
-    expect(within(detail).getByTestId('experiment-backend').textContent).toBe('tensorflow');
+    expect(within(detail).getByTestId('experiment-backend').textContent).toBe('tensorflow (tfjs-node, native TensorFlow)');
     expect(within(detail).queryByTestId('experiment-error')).toBeNull();
     expect(within(detail).getByTestId('experiment-split').textContent).toMatch(/Test 176 clips · actors 21, 22, 23, 24/);
     expect(within(detail).getByTestId('experiment-config').textContent).toMatch(/^ {2}epochs: 100$/m);

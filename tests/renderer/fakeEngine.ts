@@ -31,7 +31,7 @@ import {
 } from '../../shared/ravdess';
 import { pcm16Wav } from '../helpers/wavBytes';
 import { DEFAULT_HOP_SEC, type OpenedFile, type Prediction, type PredictSource, type TestClip } from '../../shared/prediction';
-import { ACTOR_CONFUSION, fakeExperiments, LABELS, reportFrom, trainResultOf } from './fakeExperiments';
+import { ACTOR_CONFUSION, fakeExperiments, LABELS, reportFrom, trainResultOf, WASM_SELECTION } from './fakeExperiments';
 
 export const RAVDESS_ROOT = '/data/Audio_Speech_Actors_01-24';
 /** What `experiments.archive` answers (base64-encoded): the bytes of an empty zip. */
@@ -214,6 +214,7 @@ export class FakeEngine implements Transport {
         modelName: parsed.model.name,
         split: null,
         backend: 'wasm',
+        backendSelection: WASM_SELECTION,
         durations: null,
         history: [[]],
         metrics: null,

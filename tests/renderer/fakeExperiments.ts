@@ -5,6 +5,7 @@
  */
 import { configSchema, type ConfigInput } from '../../shared/config';
 import type {
+  BackendSelection,
   ClassificationReport,
   EpochLog,
   Experiment,
@@ -98,6 +99,15 @@ const actorSplit: SplitInfo = {
   counts: { train: 792, validation: 88, test: 176 },
 };
 
+/** What this machine's engine records when tfjs-node could not install. */
+export const WASM_SELECTION: BackendSelection = {
+  backend: 'wasm',
+  reason: 'wasm (XNNPACK, SIMD, single thread); tensorflow skipped: tfjs-node not installed',
+  skipped: [{ backend: 'tensorflow', reason: 'tfjs-node not installed' }],
+};
+
+const TENSORFLOW_SELECTION: BackendSelection = { backend: 'tensorflow', reason: 'tensorflow (tfjs-node, native TensorFlow)', skipped: [] };
+
 function experiment(id: number, name: string, createdAt: string, config: ConfigInput, rest: Partial<Experiment>): Experiment {
   const parsed = configSchema.parse(config);
   return {
@@ -113,6 +123,7 @@ function experiment(id: number, name: string, createdAt: string, config: ConfigI
     modelName: parsed.model.name,
     split: actorSplit,
     backend: 'tensorflow',
+    backendSelection: TENSORFLOW_SELECTION,
     durations: { featuresSec: 40, trainSec: 80, totalSec: 120 },
     history: [history(20)],
     metrics: null,
@@ -136,6 +147,7 @@ export function fakeExperiments(): Experiment[] {
         counts: { train: 739, validation: 103, test: 214 },
       },
       backend: 'wasm',
+      backendSelection: WASM_SELECTION,
       durations: { featuresSec: 40, trainSec: 200, totalSec: 240 },
       metrics: metricsOf(STRATIFIED_CONFUSION),
     }),
@@ -182,6 +194,7 @@ export function trainResultOf(e: Experiment): TrainResult {
     status: e.status,
     split: e.split,
     backend: e.backend,
+    backendReason: e.backendSelection?.reason ?? e.backend,
     accuracy: metrics.report.accuracy,
     macroF1: metrics.report.macro.f1,
     weightedF1: metrics.report.weighted.f1,

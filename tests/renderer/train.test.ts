@@ -203,6 +203,8 @@ describe('Train view: a run', () => {
     expect(textOf('train-lr')).toBe('0.0005');
     expect(textOf('train-eta')).toBe('1.2 s');
     expect(textOf('train-backend')).toBe('wasm');
+    expect(textOf('train-backend-note')).toContain('Training on wasm: tensorflow skipped (tfjs-node not installed).');
+    expect(textOf('train-backend-note')).toContain('npm install @tensorflow/tfjs-node');
     expect(textOf('train-status')).toBe('running');
 
     // Leaving the view keeps the run; coming back shows its curves so far.

@@ -88,5 +88,8 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX experiments_by_created ON experiments (created_at);
   `,
+  // 4: why a run's backend ran (its reason line and the faster backends skipped), as JSON.
+  `
+  ALTER TABLE experiments ADD COLUMN backend_selection TEXT;
+  `,
 ];
-

@@ -4,6 +4,7 @@ import type { Config } from '../../../shared/config';
 import { EngineError } from '../../../shared/errors';
 import type {
   BackendName,
+  BackendSelection,
   EpochLog,
   Experiment,
   ExperimentDurations,
@@ -27,6 +28,7 @@ interface ExperimentRow {
   model_name: string;
   split: string | null;
   backend: string | null;
+  backend_selection: string | null;
   durations: string | null;
   history: string;
   metrics: string | null;
@@ -50,6 +52,7 @@ function toExperiment(r: ExperimentRow): Experiment {
     modelName: r.model_name as Experiment['modelName'],
     split: parse<SplitInfo>(r.split),
     backend: r.backend as BackendName | null,
+    backendSelection: parse<BackendSelection>(r.backend_selection),
     durations: parse<ExperimentDurations>(r.durations),
     history: JSON.parse(r.history) as EpochLog[][],
     metrics: parse<ExperimentMetrics>(r.metrics),
@@ -69,9 +72,11 @@ export function createExperiment(db: Db, init: { name: string; config: Config; d
 }
 
 /** Progress that is safe to record while running (never changes the status). */
-export function recordProgress(db: Db, id: number, update: { split?: SplitInfo; backend?: BackendName; history?: EpochLog[][] }): void {
+export function recordProgress(db: Db, id: number, update: { split?: SplitInfo; backend?: BackendSelection; history?: EpochLog[][] }): void {
   if (update.split) db.prepare('UPDATE experiments SET split = ? WHERE id = ?').run(JSON.stringify(update.split), id);
-  if (update.backend) db.prepare('UPDATE experiments SET backend = ? WHERE id = ?').run(update.backend, id);
+  if (update.backend) {
+    db.prepare('UPDATE experiments SET backend = ?, backend_selection = ? WHERE id = ?').run(update.backend.backend, JSON.stringify(update.backend), id);
+  }
   if (update.history) db.prepare('UPDATE experiments SET history = ? WHERE id = ?').run(JSON.stringify(update.history), id);
 }
 

@@ -24,23 +24,13 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
 export { tf };
 
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+import type { BackendName, BackendSelection } from '../../../shared/experiments';
+
+export type { BackendName, BackendSelection, SkippedBackend } from '../../../shared/experiments';
 export type BackendPreference = 'auto' | BackendName;
 
 export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
-export interface SkippedBackend {
-  backend: BackendName;
-  reason: string;
-}
-
-export interface BackendSelection {
-  backend: BackendName;
-  /** One line for logs and run records: what runs, and why each faster backend was passed over. */
-  reason: string;
-  /** The faster backends tried first under 'auto', with why each was skipped (empty when forced). */
-  skipped: SkippedBackend[];
-}
 
 /**
  * The optional native packages, in the order they are tried: the CUDA build first (only present when a
@@ -94,7 +84,7 @@ async function select(preference: BackendPreference): Promise<BackendSelection> 
     active = { backend: preference, reason: `${describe(preference)} (requested)`, skipped: [] };
     return active;
   }
-  const skipped: SkippedBackend[] = [];
+  const skipped: BackendSelection['skipped'] = [];
   for (const backend of ['tensorflow', 'wasm', 'cpu'] as const) {
     const failure = await activate(backend);
     if (failure === null) {

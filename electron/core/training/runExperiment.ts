@@ -9,7 +9,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { MODEL_REGISTRY, buildModel, compileForTraining } from '../../../models/registry';
 import type { Config } from '../../../shared/config';
 import { EngineError, toRpcError } from '../../../shared/errors';
-import type { BackendName, ClassificationReport, EpochLog, ExperimentMetrics, SplitInfo, TrainResult } from '../../../shared/experiments';
+import type { BackendSelection, ClassificationReport, EpochLog, ExperimentMetrics, SplitInfo, TrainResult } from '../../../shared/experiments';
 import type { Db } from '../db/database';
 import { getDataset } from '../dataset/store';
 import { classificationReport, confusionMatrix, meanSd, poolConfusions } from '../evaluation/metrics';
@@ -33,6 +33,8 @@ export interface RunExperimentOptions {
   signal?: AbortSignal;
   /** Called with the experiment id as soon as its row exists. */
   onCreated?: (experimentId: number) => void;
+  /** The backend chosen for this run, once, before any work. */
+  onBackend?: (selection: BackendSelection) => void;
   onPhase?: (phase: string, done: number, total: number) => void;
   onEpoch?: (event: EpochLog & { experimentId: number; epochs: number; fold?: number; folds?: number; secondsElapsed: number; etaSeconds: number }) => void;
   extract?: Pick<ExtractOptions, 'pool' | 'workers' | 'workerEntry'>;
@@ -89,8 +91,10 @@ export async function runExperiment(o: RunExperimentOptions): Promise<TrainResul
   o.onCreated?.(experimentId);
   const histories: EpochLog[][] = [];
   try {
-    const { backend } = await selectBackend();
-    recordProgress(db, experimentId, { backend });
+    const selection = await selectBackend();
+    const { backend } = selection;
+    recordProgress(db, experimentId, { backend: selection });
+    o.onBackend?.(selection);
     if (backend === 'cpu' && config.model.name === 'cnn') {
       // Measured: ~16 minutes per epoch on the plain-JS backend — not a run anyone wants to start by accident.
       throw new EngineError('UNSUPPORTED', 'The cnn model needs the tensorflow or wasm backend (on the plain-JS cpu backend an epoch takes ~16 minutes); neither loaded here');
@@ -130,7 +134,7 @@ export async function runExperiment(o: RunExperimentOptions): Promise<TrainResul
     if (outcomes.some((r) => r.cancelled) || signal?.aborted) {
       completeExperiment(db, experimentId, { status: 'cancelled', error: 'cancelled by the user', history: histories });
       outcomes.forEach((r) => r.model.dispose());
-      return resultOf(experimentId, backend, splitInfo, null, data, epochsRun, started, null);
+      return resultOf(experimentId, selection, splitInfo, null, data, epochsRun, started, null);
     }
 
     const confusion = poolConfusions(outcomes.map((r) => r.confusion));
@@ -170,7 +174,7 @@ export async function runExperiment(o: RunExperimentOptions): Promise<TrainResul
     });
     completeExperiment(db, experimentId, { status: 'finished', history: histories, metrics, durations, artifactsDir: finalDir });
     outcomes.forEach((r) => r.model.dispose());
-    return resultOf(experimentId, backend, splitInfo, metrics, data, epochsRun, started, { dir: finalDir, files });
+    return resultOf(experimentId, selection, splitInfo, metrics, data, epochsRun, started, { dir: finalDir, files });
   } catch (err) {
     const error = toRpcError(err);
     const status = error.code === 'CANCELLED' ? 'cancelled' : 'failed';
@@ -180,7 +184,7 @@ export async function runExperiment(o: RunExperimentOptions): Promise<TrainResul
 
   function resultOf(
     experimentId: number,
-    backend: BackendName,
+    selection: BackendSelection,
     split: SplitInfo,
     metrics: ExperimentMetrics | null,
     data: TrainingData,
@@ -194,7 +198,8 @@ export async function runExperiment(o: RunExperimentOptions): Promise<TrainResul
       name: o.name,
       status: metrics ? 'finished' : 'cancelled',
       split,
-      backend,
+      backend: selection.backend,
+      backendReason: selection.reason,
       accuracy: report?.accuracy ?? NaN,
       macroF1: report?.macro.f1 ?? NaN,
       weightedF1: report?.weighted.f1 ?? NaN,

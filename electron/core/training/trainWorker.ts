@@ -23,6 +23,7 @@ await serveJob<TrainWorkerData, TrainResult, TrainProgressMessage>(async (data, 
       signal,
       extract: data.extractWorker ? { workerEntry: new URL(data.extractWorker) } : {},
       onCreated: (experimentId) => post({ type: 'created', experimentId }),
+      onBackend: (selection) => post({ type: 'backend', selection }),
       onPhase: (phase, done, total) => post({ type: 'phase', phase, done, total }),
       onEpoch: (event) => post({ type: 'epoch', event }),
     });

@@ -1,6 +1,6 @@
 /** Runs an experiment in a training worker and turns its messages into callbacks and a promise. */
 import type { Config } from '../../../shared/config';
-import type { EpochEvent, TrainResult } from '../../../shared/experiments';
+import type { BackendSelection, EpochEvent, TrainResult } from '../../../shared/experiments';
 import { startJobWorker } from '../workers/jobWorker';
 
 export interface TrainWorkerData {
@@ -16,6 +16,7 @@ export interface TrainWorkerData {
 /** What the training worker posts before its end (`done` / `error`, see workers/jobWorker.ts). */
 export type TrainProgressMessage =
   | { type: 'created'; experimentId: number }
+  | { type: 'backend'; selection: BackendSelection }
   | { type: 'phase'; phase: string; done: number; total: number }
   | { type: 'epoch'; event: Omit<EpochEvent, 'jobId'> };
 
@@ -28,6 +29,7 @@ export interface TrainingHandle {
 
 export interface TrainingCallbacks {
   onCreated?: (experimentId: number) => void;
+  onBackend?: (selection: BackendSelection) => void;
   onPhase?: (phase: string, done: number, total: number) => void;
   onEpoch?: (event: Omit<EpochEvent, 'jobId'>) => void;
 }
@@ -35,6 +37,7 @@ export interface TrainingCallbacks {
 export function startTraining(data: TrainWorkerData, callbacks: TrainingCallbacks = {}, entry: URL = TRAIN_WORKER_SOURCE): TrainingHandle {
   return startJobWorker<TrainResult, TrainProgressMessage>(entry, { ...data }, 'training worker', (m) => {
     if (m.type === 'created') callbacks.onCreated?.(m.experimentId);
+    else if (m.type === 'backend') callbacks.onBackend?.(m.selection);
     else if (m.type === 'phase') callbacks.onPhase?.(m.phase, m.done, m.total);
     else callbacks.onEpoch?.(m.event);
   });

@@ -5,6 +5,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { createEngine } from '../../../electron/core/engine';
 import { ARTIFACT_FILES } from '../../../electron/core/experiments/artifacts';
 import { listExperiments } from '../../../electron/core/experiments/store';
+import { selectBackend } from '../../../electron/core/training/backend';
 import type { TrainResult } from '../../../shared/experiments';
 import { CLI, runCli } from '../../helpers/cli';
 import { openDatabase } from '../../../electron/core/db/database';
@@ -17,7 +18,12 @@ describe('emotion-studio train', () => {
     const r = await runCli(['train', '--data', inject('corpus24'), '--db', path.join(dir, 'db.sqlite'), '--experiment', 'default', '--json']);
     expect(r.status, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout) as TrainResult;
-    expect(result).toMatchObject({ name: 'default', status: 'finished', backend: 'wasm', split: { kind: 'actor', speakerDependent: false } });
+    // The backend this machine's engine picks (the same packages load here as in the CLI's worker).
+    const selection = await selectBackend();
+    expect(result).toMatchObject({ name: 'default', status: 'finished', backend: selection.backend, backendReason: selection.reason, split: { kind: 'actor', speakerDependent: false } });
+    // Said once, on stderr, with what would bring a faster one.
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('Backend: '))).toEqual([`Backend: ${selection.backend} — ${selection.reason}`]);
+    if (selection.skipped.some((s) => s.backend === 'tensorflow')) expect(r.stderr).toContain('npm install @tensorflow/tfjs-node');
     expect(result.labels).toEqual(['neutral', 'calm', 'happy', 'sad', 'angry', 'fearful']);
     // Six classes: chance is 1/6. Held-out actors only.
     expect(result.accuracy).toBeGreaterThan(2 / 6);

@@ -11,7 +11,7 @@ import type { Client } from '../../../../shared/client';
 import type { Config } from '../../../../shared/config';
 import type { JobEndStatus, JobProgress, JobState } from '../../../../shared/contract';
 import type { DatasetInfo } from '../../../../shared/dataset';
-import type { BackendName, EpochEvent, EpochLog, Experiment } from '../../../../shared/experiments';
+import type { BackendSelection, EpochEvent, EpochLog, Experiment } from '../../../../shared/experiments';
 import { describeError } from '../../lib/api/errors';
 import defaultYaml from '../../../../configs/default.yaml?raw';
 import {
@@ -41,7 +41,8 @@ export interface WatchedRun {
   /** One list per fold (one list when not k-fold), as epochs arrive. */
   history: EpochLog[][];
   lastEpoch: EpochEvent | null;
-  backend: BackendName | null;
+  /** The backend the run uses and why faster ones were skipped; null until the engine has chosen. */
+  backend: BackendSelection | null;
   status: 'running' | JobEndStatus;
   cancelling: boolean;
   /** Why it failed (status `failed`). */
@@ -235,7 +236,7 @@ export class TrainStore {
       const experiment = await this.#client.call('experiments.get', { id: run.experimentId });
       if (this.run !== run) return;
       run.name = experiment.name;
-      run.backend = experiment.backend;
+      run.backend = experiment.backendSelection;
       run.history = mergeHistory(experiment.history, run.history);
       if (run.status !== 'running') run.experiment = experiment;
     } catch (err) {
@@ -280,7 +281,7 @@ export class TrainStore {
       run.status = saved.status === 'running' ? 'failed' : saved.status;
       run.error = saved.error;
       run.history = saved.history;
-      run.backend = saved.backend;
+      run.backend = saved.backendSelection;
       run.experiment = saved;
     } catch (err) {
       run.status = 'failed';

@@ -18,7 +18,7 @@ const metrics = (acc: number, f1: Record<string, number>): ExperimentMetrics => 
 });
 const experiment = (id: number, config: Config, s: SplitInfo | null, m: ExperimentMetrics | null, status: Experiment['status'] = 'finished'): Experiment => ({
   id, name: `run ${id}`, createdAt: '', finishedAt: null, status, error: null, config, datasetId: 1, datasetRoot: '/data', modelName: config.model.name,
-  split: s, backend: 'wasm', durations: null, history: [[]], metrics: m, artifactsDir: null, notes: '',
+  split: s, backend: 'wasm', backendSelection: null, durations: null, history: [[]], metrics: m, artifactsDir: null, notes: '',
 });
 const withTraining = (training: Partial<Config['training']>): Config => ({ ...DEFAULT_CONFIG, training: { ...DEFAULT_CONFIG.training, ...training } });
 

@@ -9,6 +9,7 @@ import { featureSpec } from '../../../../electron/core/extraction/featureConfig'
 import { ARTIFACT_FILES, PARTIAL_MARK } from '../../../../electron/core/experiments/artifacts';
 import { getExperiment } from '../../../../electron/core/experiments/store';
 import { runExperiment } from '../../../../electron/core/training/runExperiment';
+import { activeBackend } from '../../../../electron/core/training/backend';
 import { loadModelFiles } from '../../../../electron/core/training/modelIo';
 import { parseConfig, type Config, type ConfigInput } from '../../../../shared/config';
 import { SPEAKER_DEPENDENT_LABEL } from '../../../../shared/experiments';
@@ -45,11 +46,13 @@ afterAll(async () => {
 describe('runExperiment', () => {
   it('DNN, held-out actors: finished with every artifact; the saved model reproduces its test predictions', async () => {
     const r = await run(quick(), 'dnn actor');
-    expect(r).toMatchObject({ status: 'finished', backend: 'wasm', epochsRun: 3, split: { kind: 'actor', speakerDependent: false, testActors: [7, 8], validationActors: [5, 6] } });
+    const selection = activeBackend();
+    expect(selection).not.toBeNull();
+    expect(r).toMatchObject({ status: 'finished', backend: selection?.backend, backendReason: selection?.reason, epochsRun: 3, split: { kind: 'actor', speakerDependent: false, testActors: [7, 8], validationActors: [5, 6] } });
     expect(r.artifacts.files.sort()).toEqual([...ARTIFACT_FILES].sort());
     for (const f of ARTIFACT_FILES) expect(fs.statSync(path.join(r.artifacts.dir, f)).size, f).toBeGreaterThan(0);
     expect(fs.existsSync(path.join(r.artifacts.dir, PARTIAL_MARK))).toBe(false);
-    expect(getExperiment(db, r.experimentId)).toMatchObject({ status: 'finished', artifactsDir: r.artifacts.dir, backend: 'wasm' });
+    expect(getExperiment(db, r.experimentId)).toMatchObject({ status: 'finished', artifactsDir: r.artifacts.dir, backend: selection?.backend, backendSelection: selection });
 
     // Reload model + preprocessor from disk alone and predict the test clips again.
     const { saved, again } = await repredictTestClips(db, r.artifacts.dir);
