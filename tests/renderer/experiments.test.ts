@@ -6,6 +6,8 @@
  */
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import YAML from 'yaml';
+import { parseConfig } from '../../shared/config';
 import { createClient } from '../../shared/client';
 import { SPEAKER_DEPENDENT_LABEL, type Experiment } from '../../shared/experiments';
 import ExperimentsView from '../../renderer/src/features/experiments/ExperimentsView.svelte';
@@ -150,7 +152,11 @@ describe('experiment detail', () => {
     expect(within(detail).getByTestId('experiment-backend').textContent).toBe('tensorflow (tfjs-node, native TensorFlow)');
     expect(within(detail).queryByTestId('experiment-error')).toBeNull();
     expect(within(detail).getByTestId('experiment-split').textContent).toMatch(/Test 176 clips · actors 21, 22, 23, 24/);
-    expect(within(detail).getByTestId('experiment-config').textContent).toMatch(/^ {2}epochs: 100$/m);
+    const configBlock = within(detail).getByTestId('experiment-config').textContent ?? '';
+    expect(configBlock).toMatch(/^ {2}epochs: 100$/m);
+    // Copied out, the block loads as the run's config: RAVDESS codes stay strings ("01": neutral).
+    expect(configBlock).toMatch(/^ {4}"01": neutral$/m);
+    expect(parseConfig(YAML.parse(configBlock))).toEqual({ ok: true, config: fakeExperiments()[0]?.config });
     expect(within(detail).getByRole('img', { name: 'Accuracy per epoch, train and validation' })).toBeTruthy();
   });
 

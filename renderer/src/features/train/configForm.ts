@@ -4,6 +4,7 @@
  * (`configSchema`), run on every keystroke; its issues are routed to the field they concern.
  */
 import YAML from 'yaml';
+import { configYaml } from '../../lib/configYaml';
 import { configSchema, describeConfigIssues, MODEL_NAMES, parseConfig, type Config } from '../../../../shared/config';
 import { EMOTION_BY_CODE, EMOTIONS } from '../../../../shared/ravdess';
 
@@ -231,7 +232,7 @@ export const YAML_HEADER = '# Emotion Studio experiment configuration (saved fro
 
 /** The YAML a config saves as: the seed's key layout, loadable by `emotion-studio train --config`. */
 export function configToYamlText(config: Config): string {
-  return YAML_HEADER + YAML.stringify(config);
+  return YAML_HEADER + configYaml(config);
 }
 
 export type YamlLoad = { ok: true; config: Config } | { ok: false; error: string };
