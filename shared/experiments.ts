@@ -167,6 +167,9 @@ export interface ExperimentComparison {
     name: string;
     status: ExperimentStatus;
     modelName: string;
+    datasetId: number | null;
+    /** The folder the run was trained and tested on. */
+    datasetRoot: string;
     split: SplitKind | null;
     speakerDependent: boolean;
     testActors: number[];
@@ -178,7 +181,12 @@ export interface ExperimentComparison {
   summary: ComparisonRow[];
   /** `<emotion> precision|recall|f1`, for every emotion any of them was evaluated on. */
   perClass: ComparisonRow[];
-  /** Human-readable cautions: different splits, speaker-dependent results, unfinished runs. */
+  /**
+   * False when the runs used different datasets, test sets or emotion sets: their numbers cannot be
+   * ranked, so no row marks a best value.
+   */
+  likeForLike: boolean;
+  /** Human-readable cautions: different datasets or splits, speaker-dependent results, unfinished runs. */
   warnings: string[];
 }
 

@@ -314,10 +314,16 @@ function formatComparison(c: ExperimentComparison): string {
   const cells = (values: unknown[]) => values.map((v) => (v === null ? '—' : JSON.stringify(v)).slice(0, 22).padStart(22).padEnd(24)).join('');
   const metricCells = (values: Array<number | null>, best: number[]) =>
     values.map((v, i) => `${pct(v)}${best.includes(i) ? ' *' : '  '}`.padStart(24)).join('');
-  const lines = [head(''), `${'model'.padEnd(width)}${cells(c.experiments.map((e) => e.modelName))}`, `${'split'.padEnd(width)}${cells(c.experiments.map((e) => e.split))}`];
+  const lines = [
+    head(''),
+    `${'model'.padEnd(width)}${cells(c.experiments.map((e) => e.modelName))}`,
+    `${'dataset'.padEnd(width)}${cells(c.experiments.map((e) => path.basename(e.datasetRoot)))}`,
+    `${'split'.padEnd(width)}${cells(c.experiments.map((e) => e.split))}`,
+  ];
+  const marks = c.likeForLike ? ' (* = best)' : ' (no best marked: not like for like)';
   lines.push('', 'Config keys that differ:', ...(c.configDiff.length ? c.configDiff.map((d) => `${d.key.padEnd(width)}${cells(d.values)}`) : ['  (none)']));
-  lines.push('', 'Metrics (* = best):', ...c.summary.map((r) => `${r.label.padEnd(width)}${metricCells(r.values, r.best)}`));
-  lines.push('', 'Per class (* = best):', ...c.perClass.map((r) => `${r.label.padEnd(width)}${metricCells(r.values, r.best)}`));
+  lines.push('', `Metrics${marks}:`, ...c.summary.map((r) => `${r.label.padEnd(width)}${metricCells(r.values, r.best)}`));
+  lines.push('', `Per class${marks}:`, ...c.perClass.map((r) => `${r.label.padEnd(width)}${metricCells(r.values, r.best)}`));
   if (c.warnings.length) lines.push('', ...c.warnings.map((w) => `! ${w}`));
   return `${lines.join('\n')}\n`;
 }

@@ -13,7 +13,7 @@ import CompareView from '../../renderer/src/features/compare/CompareView.svelte'
 import { overlaidCurves, TOO_MANY_MESSAGE } from '../../renderer/src/features/compare/compareQuery';
 import { CompareStore } from '../../renderer/src/features/compare/compareStore.svelte';
 import { FakeEngine } from './fakeEngine';
-import { ACTOR_CONFUSION, actorRerun, KFOLD_CONFUSION, LABELS, reportFrom, STRATIFIED_CONFUSION } from './fakeExperiments';
+import { ACTOR_CONFUSION, actorRerun, actorVariant, KFOLD_CONFUSION, LABELS, reportFrom, STRATIFIED_CONFUSION } from './fakeExperiments';
 
 let controller: AbortController;
 
@@ -230,27 +230,42 @@ function fold(epochs: number) {
 }
 
 describe('best-value marks', () => {
-  it('marks exactly the best cell of each per-class and summary row across three runs', async () => {
-    await openCompare();
-    await pick(1, 2, 4);
-    const perClass = await waitForColumns([1, 2, 4]);
+  it('marks exactly the best cell of each per-class and summary row across three runs on the same split', async () => {
+    // Three runs on run 1's test actors, whose predictions differ.
+    await openCompare([actorVariant(5, 'actor-b', 6, STRATIFIED_CONFUSION), actorVariant(6, 'actor-c', 7, KFOLD_CONFUSION)]);
+    await pick(1, 5, 6);
+    const perClass = await waitForColumns([1, 5, 6]);
     const reports = [actorReport, stratifiedReport, kfoldReport];
     expectMarks(perClass, (label) => reports.map((r) => perClassValue(r, label)));
     expectMarks(screen.getByTestId('compare-summary'), (label) => reports.map((r) => summaryValue(r, label)));
-    // Speaker-dependent testing flatters: the stratified run holds every best value here.
     expect(dataRows(perClass).every((row) => markedColumns(row).join() === '1')).toBe(true);
+    expect(screen.queryByTestId('compare-warnings')).toBeNull();
   });
 
-  it('marks every tied column: a re-run with the same predictions ties run 1 wherever run 1 beats k-fold', async () => {
-    await openCompare([actorRerun(5, 'actor-rerun', 6)]);
-    await pick(1, 5, 4);
-    const perClass = await waitForColumns([1, 5, 4]);
+  it('marks every tied column: a re-run with the same predictions ties run 1 wherever run 1 beats the third', async () => {
+    await openCompare([actorRerun(5, 'actor-rerun', 6), actorVariant(6, 'actor-c', 7, KFOLD_CONFUSION)]);
+    await pick(1, 5, 6);
+    const perClass = await waitForColumns([1, 5, 6]);
     const reports = [actorReport, actorReport, kfoldReport];
     const { ties } = expectMarks(perClass, (label) => reports.map((r) => perClassValue(r, label)));
     expect(ties).toBeGreaterThan(0);
     expect(dataRows(perClass).some((row) => markedColumns(row).join() === '0,1')).toBe(true);
     expect(dataRows(perClass).some((row) => markedColumns(row).join() === '2')).toBe(true);
     expectMarks(screen.getByTestId('compare-summary'), (label) => reports.map((r) => summaryValue(r, label)));
+  });
+
+  it('marks nothing across runs that are not like for like (actor hold-out, speaker-dependent, k-fold), and says why', async () => {
+    await openCompare();
+    await pick(1, 2, 4);
+    const perClass = await waitForColumns([1, 2, 4]);
+    for (const table of [perClass, screen.getByTestId('compare-summary')]) {
+      expect(dataRows(table).length).toBeGreaterThan(0);
+      expect(dataRows(table).every((row) => markedColumns(row).length === 0)).toBe(true);
+      expect(table.querySelectorAll('mark')).toHaveLength(0);
+    }
+    expect(screen.getByTestId('compare-summary-unmarked').textContent).toContain('No best values marked: the runs are not like for like');
+    expect(screen.getByTestId('compare-per-class-unmarked')).toBeTruthy();
+    expect(within(screen.getByTestId('compare-warnings')).getByText('These runs are not like for like:')).toBeTruthy();
   });
 });
 
@@ -262,9 +277,11 @@ describe('warnings', () => {
     const warnings = screen.getByTestId('compare-warnings');
     expect(warnings.getAttribute('role')).toBe('alert');
     const items = within(warnings).getAllByRole('listitem').map((li) => li.textContent);
-    expect(items).toHaveLength(2);
-    expect(items[0]).toMatch(/different splits/);
-    expect(items[1]).toMatch(/Experiment 2 "stratified-dnn" is speaker-dependent/);
+    expect(items).toEqual([
+      expect.stringMatching(/different splits/),
+      'No best values are marked: the runs are not like for like.',
+      expect.stringMatching(/Experiment 2 "stratified-dnn" is speaker-dependent/),
+    ]);
   });
 
   it('warns about different splits for an actor hold-out against a k-fold run, and not at all for the same split', async () => {
@@ -273,10 +290,22 @@ describe('warnings', () => {
     await waitForColumns([1, 4]);
     expect(within(screen.getByTestId('compare-warnings')).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
       expect.stringMatching(/different splits/),
+      'No best values are marked: the runs are not like for like.',
     ]);
     await pick(4, 5);
     await waitForColumns([1, 5]);
     expect(screen.queryByTestId('compare-warnings')).toBeNull();
+  });
+
+  it('shows each run’s dataset, and warns (marking nothing) when they differ', async () => {
+    await openCompare([actorVariant(5, 'other-corpus', 6, STRATIFIED_CONFUSION, 0.0005, { datasetId: 2, datasetRoot: '/data/other-corpus' })]);
+    await pick(1, 5);
+    await waitForColumns([1, 5]);
+    const datasetRow = [...screen.getByTestId('compare-summary').querySelectorAll('tbody.facts tr')].find((tr) => tr.querySelector('th')?.textContent === 'dataset');
+    expect([...(datasetRow?.querySelectorAll('td') ?? [])].map((td) => td.textContent)).toEqual(['/data/Audio_Speech_Actors_01-24', '/data/other-corpus']);
+    const items = within(screen.getByTestId('compare-warnings')).getAllByRole('listitem').map((li) => li.textContent);
+    expect(items[0]).toBe('The runs were trained and tested on different datasets (/data/Audio_Speech_Actors_01-24, /data/other-corpus): their metrics are not comparable.');
+    expect(screen.getByTestId('compare-summary').querySelectorAll('mark')).toHaveLength(0);
   });
 });
 

@@ -212,7 +212,13 @@ export function trainResultOf(e: Experiment): TrainResult {
  * predictions: same split, same confusion matrix, so every metric ties with run 1. `day` (6–9) sets its date.
  */
 export function actorRerun(id: number, name: string, day: number, learningRate = 0.0005): Experiment {
+  return actorVariant(id, name, day, ACTOR_CONFUSION, learningRate);
+}
+
+/** Another run on run 1's actor split (same test actors), whose test predictions gave `confusion`. */
+export function actorVariant(id: number, name: string, day: number, confusion: number[][], learningRate = 0.0005, rest: Partial<Experiment> = {}): Experiment {
   return experiment(id, name, `2025-01-${String(day).padStart(2, '0')}T10:00:00Z`, { training: { learning_rate: learningRate } }, {
-    metrics: metricsOf(ACTOR_CONFUSION),
+    metrics: metricsOf(confusion),
+    ...rest,
   });
 }

@@ -1,7 +1,8 @@
 /**
  * Side-by-side comparison of 2–4 experiments, the way run-comparison tools do it: only the config keys
  * that differ, the headline metrics and the per-class table with the best value per row marked, and
- * warnings where the comparison is not like for like.
+ * warnings where the comparison is not like for like (other datasets, test sets or classes — then no
+ * value is marked best).
  */
 import { EngineError } from '../../../shared/errors';
 import {
@@ -40,12 +41,45 @@ export function bestIndices(values: ReadonlyArray<number | null>): number[] {
   return values.flatMap((v, i) => (v !== null && Math.abs(v - max) < 1e-12 ? [i] : []));
 }
 
-const row = (label: string, values: Array<number | null>): ComparisonRow => ({ label, values, best: bestIndices(values) });
+/** What decides a run's test set: the held-out actors, or (stratified) the seed and fraction that draw it. */
+function splitKey(e: Experiment): string {
+  if (!e.split) return 'none';
+  const drawn = e.split.kind === 'stratified' ? `seed ${e.config.training.seed}, test ${e.config.training.test_fraction}` : '';
+  return `${e.split.kind}:${e.split.testActors.join(',')}:${drawn}`;
+}
+
+const labelKey = (e: Experiment): string => [...(e.metrics?.labels ?? Object.values(e.config.data.emotions))].sort().join(',');
+
+/**
+ * Why these runs' numbers cannot be set against each other, if they cannot: other data, another test
+ * set, or other classes. An empty list means like for like. Runs without metrics have no numbers to
+ * rank and do not count.
+ */
+function notLikeForLike(all: readonly Experiment[]): string[] {
+  const experiments = all.filter((e) => e.metrics !== null);
+  const reasons: string[] = [];
+  const roots = [...new Set(experiments.map((e) => e.datasetRoot))];
+  if (roots.length > 1) {
+    reasons.push(`The runs were trained and tested on different datasets (${roots.join(', ')}): their metrics are not comparable.`);
+  }
+  if (new Set(experiments.map(splitKey)).size > 1) {
+    reasons.push('The runs were evaluated on different splits (kind or test actors differ): their metrics are not directly comparable.');
+  }
+  if (new Set(experiments.map(labelKey)).size > 1) {
+    const counts = experiments.map((e) => (e.metrics?.labels ?? Object.values(e.config.data.emotions)).length);
+    reasons.push(`The runs classify different emotion sets (${counts.join(' vs ')} classes): chance level and every metric differ.`);
+  }
+  return reasons;
+}
 
 export function compareExperiments(experiments: readonly Experiment[]): ExperimentComparison {
   if (experiments.length < 2 || experiments.length > 4) {
     throw new EngineError('INVALID_PAYLOAD', `compare takes 2 to 4 experiments, got ${experiments.length}`);
   }
+  const incomparable = notLikeForLike(experiments);
+  const likeForLike = incomparable.length === 0;
+  // A "best" mark across runs that are not like for like would rank what cannot be ranked.
+  const row = (label: string, values: Array<number | null>): ComparisonRow => ({ label, values, best: likeForLike ? bestIndices(values) : [] });
   const report = (e: Experiment) => e.metrics?.report ?? null;
   const summary = [
     row('accuracy', experiments.map((e) => report(e)?.accuracy ?? null)),
@@ -57,11 +91,8 @@ export function compareExperiments(experiments: readonly Experiment[]): Experime
     (['precision', 'recall', 'f1'] as const).map((m) => row(`${emotion} ${m}`, experiments.map((e) => report(e)?.perClass[emotion]?.[m] ?? null))),
   );
 
-  const warnings: string[] = [];
-  const splitKey = (e: Experiment) => (e.split ? `${e.split.kind}:${e.split.testActors.join(',')}` : 'none');
-  if (new Set(experiments.map(splitKey)).size > 1) {
-    warnings.push('The runs were evaluated on different splits (kind or test actors differ): their metrics are not directly comparable.');
-  }
+  const warnings = [...incomparable];
+  if (!likeForLike) warnings.push('No best values are marked: the runs are not like for like.');
   for (const e of experiments) {
     if (e.split?.speakerDependent) warnings.push(`Experiment ${e.id} "${e.name}" is ${SPEAKER_DEPENDENT_LABEL}: the same actors appear in training and test.`);
     if (e.status !== 'finished') warnings.push(`Experiment ${e.id} "${e.name}" is ${e.status}: it has no test metrics.`);
@@ -73,6 +104,8 @@ export function compareExperiments(experiments: readonly Experiment[]): Experime
       name: e.name,
       status: e.status,
       modelName: e.modelName,
+      datasetId: e.datasetId,
+      datasetRoot: e.datasetRoot,
       split: e.split?.kind ?? null,
       speakerDependent: e.split?.speakerDependent ?? false,
       testActors: e.split?.testActors ?? [],
@@ -82,6 +115,7 @@ export function compareExperiments(experiments: readonly Experiment[]): Experime
     configDiff: configDiff(experiments.map((e) => e.config)),
     summary,
     perClass,
+    likeForLike,
     warnings,
   };
 }

@@ -69,6 +69,43 @@ describe('compareExperiments', () => {
     expect(w).toContain('Experiment 3 "run 3" is cancelled');
   });
 
+  it('runs on different datasets, test sets or emotion sets: a warning for each, and no best marks anywhere', () => {
+    const a = experiment(1, DEFAULT_CONFIG, split('actor', [21, 22]), metrics(0.6, { happy: 0.7, sad: 0.4 }));
+    const other = { ...experiment(2, DEFAULT_CONFIG, split('actor', [21, 22]), metrics(0.65, { happy: 0.6, sad: 0.5 })), datasetId: 2, datasetRoot: '/elsewhere' };
+    const c = compareExperiments([a, other]);
+    expect(c.likeForLike).toBe(false);
+    expect(c.experiments.map((e) => e.datasetRoot)).toEqual(['/data', '/elsewhere']);
+    expect(c.warnings).toEqual([
+      'The runs were trained and tested on different datasets (/data, /elsewhere): their metrics are not comparable.',
+      'No best values are marked: the runs are not like for like.',
+    ]);
+    expect([...c.summary, ...c.perClass].every((r) => r.best.length === 0)).toBe(true);
+
+    const otherTest = experiment(3, DEFAULT_CONFIG, split('actor', [23, 24]), metrics(0.7, { happy: 0.6, sad: 0.5 }));
+    expect(compareExperiments([a, otherTest]).likeForLike).toBe(false);
+
+    const moreClasses = experiment(4, DEFAULT_CONFIG, split('actor', [21, 22]), metrics(0.5, { happy: 0.6, sad: 0.5, angry: 0.4 }));
+    const classes = compareExperiments([a, moreClasses]);
+    expect(classes.warnings[0]).toBe('The runs classify different emotion sets (2 vs 3 classes): chance level and every metric differ.');
+    expect(classes.summary.every((r) => r.best.length === 0)).toBe(true);
+
+    // Two stratified runs drawn with different seeds have different test clips.
+    const s1 = experiment(5, withTraining({ split: 'stratified', seed: 1 }), split('stratified', []), metrics(0.8, { happy: 0.9, sad: 0.5 }));
+    const s2 = experiment(6, withTraining({ split: 'stratified', seed: 2 }), split('stratified', []), metrics(0.8, { happy: 0.9, sad: 0.5 }));
+    expect(compareExperiments([s1, s2]).likeForLike).toBe(false);
+    const s3 = experiment(7, withTraining({ split: 'stratified', seed: 1, l2: 0.01 }), split('stratified', []), metrics(0.7, { happy: 0.9, sad: 0.5 }));
+    expect(compareExperiments([s1, s3]).likeForLike).toBe(true);
+  });
+
+  it('a run without metrics does not make the others incomparable', () => {
+    const a = experiment(1, DEFAULT_CONFIG, split('actor', [21, 22]), metrics(0.6, { happy: 0.7 }));
+    const b = experiment(2, DEFAULT_CONFIG, split('actor', [21, 22]), metrics(0.7, { happy: 0.6 }));
+    const cancelled = experiment(3, DEFAULT_CONFIG, null, null, 'cancelled');
+    const c = compareExperiments([a, b, cancelled]);
+    expect(c.likeForLike).toBe(true);
+    expect(c.summary.find((r) => r.label === 'accuracy')?.best).toEqual([1]);
+  });
+
   it('takes 2 to 4 experiments', () => {
     const a = experiment(1, DEFAULT_CONFIG, null, null);
     expect(() => compareExperiments([a])).toThrow(/2 to 4/);
