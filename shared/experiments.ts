@@ -31,6 +31,14 @@ export interface EpochLog {
   valAcc: number;
   lr: number;
   seconds: number;
+  /**
+   * The epoch whose weights early stopping keeps as of this epoch (lowest validation loss so far); the
+   * last epoch's value is the one restored for evaluation. 0 before any epoch improved. Absent in runs
+   * recorded before it was logged.
+   */
+  bestEpoch?: number;
+  /** On the last epoch of a run that early stopping ended (patience ran out before `epochs`). */
+  earlyStop?: true;
 }
 
 /** What a training job pushes after every epoch. */
@@ -42,7 +50,13 @@ export interface EpochEvent extends EpochLog {
   fold?: number;
   folds?: number;
   secondsElapsed: number;
+  /** Time left if every remaining epoch runs (an upper bound). */
   etaSeconds: number;
+  /**
+   * Time left if validation loss stops improving now, so early stopping ends this run after the
+   * patience left (and each later fold as soon as it can): a lower bound.
+   */
+  etaMinSeconds: number;
 }
 
 export interface ClassMetrics {

@@ -202,14 +202,14 @@ describe('comparison of two runs', () => {
     expect((within(first as HTMLElement).getByRole('radio', { name: 'Counts' }) as HTMLInputElement).checked).toBe(true);
   });
 
-  it('overlays the validation curves, one series per run, and says which fold of a k-fold run is drawn', async () => {
+  it('overlays validation and train curves, a colour per run, and says which fold of a k-fold run is drawn', async () => {
     await openCompare();
     await pick(1, 4);
     await waitForColumns([1, 4]);
     const curves = screen.getByTestId('compare-curves');
     expect(curves.getAttribute('data-series')).toBe('2');
-    expect(within(curves).getByRole('img', { name: 'Validation accuracy per epoch: actor-dnn #1, kfold-dnn #4' })).toBeTruthy();
-    expect(within(curves).getByRole('img', { name: 'Validation loss per epoch: actor-dnn #1, kfold-dnn #4' })).toBeTruthy();
+    expect(within(curves).getByRole('img', { name: 'Accuracy per epoch, validation and train: actor-dnn #1, kfold-dnn #4' })).toBeTruthy();
+    expect(within(curves).getByRole('img', { name: 'Loss per epoch, validation and train: actor-dnn #1, kfold-dnn #4' })).toBeTruthy();
     expect(screen.getByTestId('compare-curves-caption').textContent).toMatch(/kfold-dnn #4 is k-fold: fold 1 of 3 is drawn/);
   });
 
@@ -217,16 +217,20 @@ describe('comparison of two runs', () => {
     const runs = [actorRerun(5, 'twenty', 6), { id: 4, name: 'kfold', history: [fold(15), fold(18), fold(12)] }];
     const curves = overlaidCurves(runs);
     expect(curves.accuracy[0]).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-    expect(curves.accuracy[2]?.filter((v) => v !== null)).toHaveLength(15);
-    expect(curves.accuracy[2]?.[14]).toBe(0.5);
-    expect(curves.accuracy[2]?.[15]).toBeNull();
+    // Columns: x, then per run validation and train.
+    expect(curves.accuracy).toHaveLength(5);
+    expect(curves.accuracy[3]?.filter((v) => v !== null)).toHaveLength(15);
+    expect(curves.accuracy[3]?.[14]).toBe(0.5);
+    expect(curves.accuracy[3]?.[15]).toBeNull();
     expect(curves.loss[1]?.[0]).toBe(runs[0]?.history[0]?.[0]?.valLoss);
+    expect(curves.loss[2]?.[0]).toBe(runs[0]?.history[0]?.[0]?.loss);
+    expect(curves.accuracy[4]?.[0]).toBe(1);
     expect(curves.kfold).toEqual([{ id: 4, name: 'kfold', folds: 3 }]);
   });
 });
 
 function fold(epochs: number) {
-  return Array.from({ length: epochs }, (_, i) => ({ epoch: i + 1, loss: 1, acc: 0.5, valLoss: 2, valAcc: 0.5, lr: 0.001, seconds: 1 }));
+  return Array.from({ length: epochs }, (_, i) => ({ epoch: i + 1, loss: 1, acc: i === 0 ? 1 : 0.6, valLoss: 2, valAcc: 0.5, lr: 0.001, seconds: 1 }));
 }
 
 describe('best-value marks', () => {

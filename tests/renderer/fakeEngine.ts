@@ -540,14 +540,14 @@ export class FakeEngine implements Transport {
   }
 
   /** One epoch of a train job: stored in the run's history and pushed as `job.progress` + `training.epoch`. */
-  trainEpoch(jobId: string, epoch: number, epochs: number, values: Partial<EpochLog> = {}): EpochLog {
+  trainEpoch(jobId: string, epoch: number, epochs: number, values: Partial<EpochLog> = {}, etaMinSeconds?: number): EpochLog {
     const e = this.trainedExperiment(jobId);
     const log: EpochLog = { epoch, loss: 1.5 - epoch * 0.1, acc: 0.3 + epoch * 0.05, valLoss: 1.6 - epoch * 0.08, valAcc: 0.25 + epoch * 0.04, lr: 0.001, seconds: 0.4, ...values };
     (e.history[0] as EpochLog[]).push(log);
     this.trainPhase(jobId, 'training', epoch, epochs);
     this.emit({
       event: 'training.epoch',
-      payload: { ...log, jobId, experimentId: e.id, epochs, secondsElapsed: epoch * 0.4, etaSeconds: (epochs - epoch) * 0.4 },
+      payload: { ...log, jobId, experimentId: e.id, epochs, secondsElapsed: epoch * 0.4, etaSeconds: (epochs - epoch) * 0.4, etaMinSeconds: etaMinSeconds ?? (epochs - epoch) * 0.4 },
     });
     return log;
   }

@@ -221,6 +221,42 @@ describe('Train view: a run', () => {
     await waitFor(() => expect(screen.getByTestId('experiment-detail').textContent).toContain('five epochs'));
   });
 
+  it('feature extraction shows its elapsed time and the time left at its rate', async () => {
+    const { engine, jobId } = await startRun();
+    vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z'), toFake: ['Date'] });
+    try {
+      engine.trainPhase(jobId, 'extracting features', 100, 1440);
+      await waitFor(() => expect(textOf('train-phase')).toBe('Extracting features: 100/1440'));
+      // No rate yet: elapsed only.
+      expect(textOf('train-phase-time')).toBe('— 0.0 s elapsed');
+      vi.setSystemTime(new Date('2026-01-01T00:00:10Z'));
+      engine.trainPhase(jobId, 'extracting features', 500, 1440);
+      // 400 clips in 10 s: 940 left take 23.5 s.
+      await waitFor(() => expect(textOf('train-phase-time')).toBe('— 10.0 s elapsed · about 23.5 s left'));
+      vi.setSystemTime(new Date('2026-01-01T00:00:12Z'));
+      engine.trainEpoch(jobId, 1, 5);
+      await waitFor(() => expect(textOf('train-epoch')).toBe('1/5'));
+      expect(screen.queryByTestId('train-phase-time')).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('the ETA is a range while early stopping could end the run sooner; the curves mark the kept epoch and the stop', async () => {
+    const { engine, jobId } = await startRun(withDataset(), '50');
+    engine.trainEpoch(jobId, 1, 50, { bestEpoch: 1 }, 4);
+    // At most 49 epochs × 0.4 s = 19.6 s; at least the patience left, 4 s here.
+    await waitFor(() => expect(textOf('train-eta')).toBe('4.0 s – 19.6 s'));
+    engine.trainEpoch(jobId, 2, 50, { bestEpoch: 1 }, 3.6);
+    await waitFor(() => expect(textOf('train-epoch')).toBe('2/50'));
+    engine.trainEpoch(jobId, 3, 50, { bestEpoch: 1, earlyStop: true }, 0);
+    await waitFor(() => expect(textOf('train-epoch')).toBe('3/50'));
+    const markers = await waitFor(() => screen.getByTestId('curve-markers'));
+    expect(markers.textContent?.trim()).toBe('early stopping ended it at epoch 3; best validation loss at epoch 1 (those weights are kept).');
+    expect(markers.querySelector('li')?.getAttribute('data-best')).toBe('1');
+    expect(markers.querySelector('li')?.getAttribute('data-stopped')).toBe('3');
+  });
+
   it('Cancel asks the engine to stop the job; the run ends as cancelled', async () => {
     const { engine, jobId } = await startRun();
     engine.trainEpoch(jobId, 1, 5);

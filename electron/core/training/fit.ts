@@ -123,36 +123,42 @@ export async function fitModel(options: FitOptions): Promise<FitResult> {
       valLossT?.dispose();
       valAccT?.dispose();
       const h = fitted.history;
+      const usedLr = lr;
+      // Early stopping and the plateau schedule decide first, so this epoch's log can say what they did.
+      let stopsEarly = false;
+      if (!cancelled) {
+        if (valLoss < bestLoss - 1e-4) {
+          bestLoss = valLoss;
+          bestEpoch = epoch;
+          sinceBest = 0;
+          sincePlateauCut = 0;
+          bestWeights?.forEach((w) => w.dispose());
+          bestWeights = model.getWeights().map((w) => w.clone());
+        } else {
+          sinceBest++;
+          sincePlateauCut++;
+          if (sincePlateauCut >= training.lr_schedule.patience && lr > training.lr_schedule.min_lr) {
+            lr = Math.max(training.lr_schedule.min_lr, lr * training.lr_schedule.factor);
+            setLearningRate(model, lr);
+            sincePlateauCut = 0;
+          }
+          stopsEarly = sinceBest >= training.early_stopping.patience && epoch < training.epochs;
+        }
+      }
       const log: EpochLog = {
         epoch,
         loss: Number(h.loss?.[0]),
         acc: Number((h.acc ?? h.accuracy)?.[0]),
         valLoss,
         valAcc,
-        lr,
+        lr: usedLr,
         seconds: (performance.now() - started) / 1000,
+        bestEpoch,
+        ...(stopsEarly ? { earlyStop: true } : {}),
       };
       history.push(log);
       onEpoch?.(log);
-      if (cancelled) break;
-
-      if (valLoss < bestLoss - 1e-4) {
-        bestLoss = valLoss;
-        bestEpoch = epoch;
-        sinceBest = 0;
-        sincePlateauCut = 0;
-        bestWeights?.forEach((w) => w.dispose());
-        bestWeights = model.getWeights().map((w) => w.clone());
-      } else {
-        sinceBest++;
-        sincePlateauCut++;
-        if (sincePlateauCut >= training.lr_schedule.patience && lr > training.lr_schedule.min_lr) {
-          lr = Math.max(training.lr_schedule.min_lr, lr * training.lr_schedule.factor);
-          setLearningRate(model, lr);
-          sincePlateauCut = 0;
-        }
-        if (sinceBest >= training.early_stopping.patience) break;
-      }
+      if (cancelled || stopsEarly) break;
     }
     if (bestWeights) model.setWeights(bestWeights);
     return { history, bestEpoch, cancelled };

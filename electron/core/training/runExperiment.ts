@@ -9,7 +9,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { MODEL_REGISTRY, buildModel, compileForTraining } from '../../../models/registry';
 import type { Config } from '../../../shared/config';
 import { EngineError, toRpcError } from '../../../shared/errors';
-import type { BackendSelection, ClassificationReport, EpochLog, ExperimentMetrics, SplitInfo, TrainResult } from '../../../shared/experiments';
+import type { BackendSelection, ClassificationReport, EpochEvent, EpochLog, ExperimentMetrics, SplitInfo, TrainResult } from '../../../shared/experiments';
 import type { Db } from '../db/database';
 import { getDataset } from '../dataset/store';
 import { classificationReport, confusionMatrix, meanSd, poolConfusions } from '../evaluation/metrics';
@@ -36,7 +36,7 @@ export interface RunExperimentOptions {
   /** The backend chosen for this run, once, before any work. */
   onBackend?: (selection: BackendSelection) => void;
   onPhase?: (phase: string, done: number, total: number) => void;
-  onEpoch?: (event: EpochLog & { experimentId: number; epochs: number; fold?: number; folds?: number; secondsElapsed: number; etaSeconds: number }) => void;
+  onEpoch?: (event: Omit<EpochEvent, 'jobId'>) => void;
   extract?: Pick<ExtractOptions, 'pool' | 'workers' | 'workerEntry'>;
 }
 
@@ -213,6 +213,21 @@ export async function runExperiment(o: RunExperimentOptions): Promise<TrainResul
   }
 }
 
+/**
+ * Seconds left, both ways: every remaining epoch (upper bound), or early stopping as soon as patience
+ * allows — this run after the patience left since its best epoch, each later fold after its first
+ * `patience + 1` epochs (lower bound).
+ */
+export function epochsLeft(log: EpochLog, training: Config['training'], runsLeft: number, perEpoch: number): { etaSeconds: number; etaMinSeconds: number } {
+  const { epochs } = training;
+  const patience = training.early_stopping.patience;
+  const upper = (log.earlyStop ? 0 : epochs - log.epoch) + runsLeft * epochs;
+  const sinceBest = log.epoch - (log.bestEpoch ?? 0);
+  const thisRun = log.earlyStop ? 0 : Math.min(epochs - log.epoch, Math.max(0, patience - sinceBest));
+  const lower = thisRun + runsLeft * Math.min(epochs, patience + 1);
+  return { etaSeconds: perEpoch * upper, etaMinSeconds: perEpoch * lower };
+}
+
 /** Standardise with statistics of the training rows only, fit, and evaluate one train/validation/test run. */
 async function trainOne(
   o: RunExperimentOptions,
@@ -268,7 +283,7 @@ async function trainOne(
       const elapsed = (performance.now() - trainStarted) / 1000;
       const runsLeft = (fold.folds ?? 1) - (fold.fold ?? 1);
       const perEpoch = history.reduce((s, e) => s + e.seconds, 0) / history.length;
-      o.onEpoch?.({ ...log, experimentId, epochs, ...fold, secondsElapsed: elapsed, etaSeconds: perEpoch * (epochs - log.epoch + runsLeft * epochs) });
+      o.onEpoch?.({ ...log, experimentId, epochs, ...fold, secondsElapsed: elapsed, ...epochsLeft(log, config.training, runsLeft, perEpoch) });
     },
   });
   const best = result.history.find((h) => h.epoch === result.bestEpoch);

@@ -55,7 +55,7 @@ export function groupPerClass(rows: readonly ComparisonRow[]): PerClassGroup[] {
 }
 
 export interface OverlaidCurves {
-  /** x = epochs 1…longest run, then one column per run (null past a run's last epoch). */
+  /** x = epochs 1…longest run, then two columns per run, validation then train (null past a run's last epoch). */
   accuracy: Array<Array<number | null>>;
   loss: Array<Array<number | null>>;
   /** Runs with several folds, whose first fold is drawn. */
@@ -77,9 +77,10 @@ export function overlaidCurves(runs: readonly Pick<Experiment, 'id' | 'name' | '
       const entry = log[i];
       return entry === undefined ? null : pick(entry);
     });
+  // Per run: validation, then train.
   return {
-    accuracy: [x, ...logs.map((log) => column(log, (e) => e.valAcc))],
-    loss: [x, ...logs.map((log) => column(log, (e) => e.valLoss))],
+    accuracy: [x, ...logs.flatMap((log) => [column(log, (e) => e.valAcc), column(log, (e) => e.acc)])],
+    loss: [x, ...logs.flatMap((log) => [column(log, (e) => e.valLoss), column(log, (e) => e.loss)])],
     kfold: runs.filter((run) => run.history.length > 1).map((run) => ({ id: run.id, name: run.name, folds: run.history.length })),
   };
 }

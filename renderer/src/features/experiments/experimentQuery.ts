@@ -2,7 +2,7 @@
  * Pure helpers of the Experiments view: the history table's columns and sort, the confusion matrix in
  * counts or row shares, and the learning-curve series. Kept free of Svelte so they are easy to test.
  */
-import type { Experiment, ExperimentStatus, SplitKind } from '../../../../shared/experiments';
+import type { EpochLog, Experiment, ExperimentStatus, SplitKind } from '../../../../shared/experiments';
 import { formatDuration } from '../../lib/format';
 
 export type ExperimentColumn =
@@ -145,6 +145,34 @@ export function learningCurves(history: readonly (readonly { epoch: number; acc:
     return { series, data };
   };
   return { accuracy: build('acc'), loss: build('loss') };
+}
+
+/** What early stopping did in one fold (or the one run): the epoch whose weights were kept, and where it stopped. */
+export interface StoppingFacts {
+  /** 1-based fold, or null for a run without folds. */
+  fold: number | null;
+  /** Lowest validation loss so far, whose weights are kept (restored at the end); null when not logged. */
+  bestEpoch: number | null;
+  /** The epoch early stopping ended the run at; null when it did not (yet). */
+  stoppedAt: number | null;
+  lastEpoch: number;
+}
+
+export function stoppingFacts(history: readonly (readonly EpochLog[])[]): StoppingFacts[] {
+  const folds = history.length > 1;
+  return history.flatMap((run, i) => {
+    const last = run.at(-1);
+    if (!last) return [];
+    return [{ fold: folds ? i + 1 : null, bestEpoch: last.bestEpoch ? last.bestEpoch : null, stoppedAt: last.earlyStop ? last.epoch : null, lastEpoch: last.epoch }];
+  });
+}
+
+/** One sentence per fold: "stopped early at epoch 22; epoch 12 (lowest validation loss) restored". */
+export function stoppingText(facts: StoppingFacts): string {
+  const where = facts.fold === null ? '' : `Fold ${facts.fold}: `;
+  const stop = facts.stoppedAt === null ? `${facts.lastEpoch} epoch${facts.lastEpoch === 1 ? '' : 's'}` : `early stopping ended it at epoch ${facts.stoppedAt}`;
+  const best = facts.bestEpoch === null ? '' : `; best validation loss at epoch ${facts.bestEpoch} (those weights are kept)`;
+  return `${where}${stop}${best}.`;
 }
 
 /** The config as indented `key: value` lines (YAML-like; lists inline). */

@@ -13,6 +13,7 @@ import type { JobEndStatus, JobProgress, JobState } from '../../../../shared/con
 import type { DatasetInfo } from '../../../../shared/dataset';
 import type { BackendSelection, EpochEvent, EpochLog, Experiment } from '../../../../shared/experiments';
 import { describeError } from '../../lib/api/errors';
+import { nextPhaseTiming, type PhaseTiming } from './phaseTiming';
 import defaultYaml from '../../../../configs/default.yaml?raw';
 import {
   configFromYamlText,
@@ -38,6 +39,8 @@ export interface WatchedRun {
   experimentId: number | null;
   /** The latest `job.progress` (indexing, extracting features, training, writing artifacts). */
   progress: JobProgress | null;
+  /** When the current phase started and last moved, for its elapsed time and ETA. */
+  phaseTiming: PhaseTiming | null;
   /** One list per fold (one list when not k-fold), as epochs arrive. */
   history: EpochLog[][];
   lastEpoch: EpochEvent | null;
@@ -79,7 +82,10 @@ export class TrainStore {
     this.#client.on(
       'job.progress',
       (p) => {
-        if (this.run?.jobId === p.jobId) this.run.progress = p;
+        if (this.run?.jobId === p.jobId) {
+          this.run.progress = p;
+          this.run.phaseTiming = nextPhaseTiming(this.run.phaseTiming, p, Date.now());
+        }
       },
       signal,
     );
@@ -266,6 +272,7 @@ export class TrainStore {
     this.run = newRun(job.jobId, job.subject, job.experimentId ?? null);
     const adopted = this.run;
     adopted.progress = job.progress;
+    if (job.progress) adopted.phaseTiming = nextPhaseTiming(null, job.progress, Date.now());
     await this.#loadExperiment(adopted);
   }
 
@@ -296,6 +303,7 @@ function newRun(jobId: string, name: string, experimentId: number | null): Watch
     name,
     experimentId,
     progress: null,
+    phaseTiming: null,
     history: [],
     lastEpoch: null,
     backend: null,
@@ -307,7 +315,17 @@ function newRun(jobId: string, name: string, experimentId: number | null): Watch
 }
 
 function toLog(e: EpochEvent): EpochLog {
-  return { epoch: e.epoch, loss: e.loss, acc: e.acc, valLoss: e.valLoss, valAcc: e.valAcc, lr: e.lr, seconds: e.seconds };
+  return {
+    epoch: e.epoch,
+    loss: e.loss,
+    acc: e.acc,
+    valLoss: e.valLoss,
+    valAcc: e.valAcc,
+    lr: e.lr,
+    seconds: e.seconds,
+    ...(e.bestEpoch !== undefined ? { bestEpoch: e.bestEpoch } : {}),
+    ...(e.earlyStop ? { earlyStop: e.earlyStop } : {}),
+  };
 }
 
 /** The saved history, plus any epochs that arrived as events after it was read. */
