@@ -190,6 +190,8 @@ export const METHODS = {
   'files.uploadFinish': method<OpenedFile>()(z.object({ uploadId }).strict()),
   /** An opened file's bytes, for the player. */
   'files.audio': method<ClipAudio>()(z.object({ fileId }).strict()),
+  /** An opened file's features for the Clip view's plots: the same pipeline and config as `clip.features` (not cached). */
+  'files.features': method<ClipFeatures>()(z.object({ fileId }).strict()),
   /**
    * What a trained model says about an indexed clip or an opened file: the experiment's own preprocessing,
    * features, scaler and labels; long clips in sliding windows every `hopSec`. Without `experimentId`, the

@@ -9,7 +9,8 @@ export interface Matrix {
 
 /** One clip's features as the Clip view plots them (computed by the engine, same code as training). */
 export interface ClipFeatures {
-  clipId: number;
+  /** The indexed clip, or null for an opened file. */
+  clipId: number | null;
   /** Analysis sample rate (config `data.sampling_rate`). */
   sampleRate: number;
   hopLength: number;

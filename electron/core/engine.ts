@@ -7,7 +7,7 @@ import path from 'node:path';
 import { DEFAULT_CONFIG, type Config } from '../../shared/config';
 import type { AppInfo, EventMessage, HostMode } from '../../shared/contract';
 import type { ClipFeatures } from '../../shared/features';
-import { EngineError } from '../../shared/errors';
+import { EngineError, toRpcError } from '../../shared/errors';
 import { openDatabase, type Db } from './db/database';
 import { resolveDatasetRoot } from './dataset/indexer';
 import { indexInWorker } from './dataset/indexRunner';
@@ -220,6 +220,17 @@ export function createEngine(options: EngineOptions): Engine {
     'files.uploadChunk': ({ uploadId, offset, base64 }) => ({ received: files.appendUpload(uploadId, offset, Buffer.from(base64, 'base64')) }),
     'files.uploadFinish': ({ uploadId }) => files.finishUpload(uploadId),
     'files.audio': ({ fileId }) => files.audio(fileId),
+    'files.features': async ({ fileId }) => {
+      const opened = files.get(fileId);
+      let result: Awaited<ReturnType<ExtractPool['run']>>;
+      try {
+        result = await extractPool().run({ path: opened.path, audio: spec.audio, dsp: spec.dsp });
+      } catch (err) {
+        const { code, message } = toRpcError(err);
+        throw new EngineError(code === 'INTERNAL' ? 'BAD_FILE' : code, message.startsWith(opened.path) ? `${opened.file.name}${message.slice(opened.path.length)}` : `${opened.file.name}: ${message}`);
+      }
+      return clipFeaturesView(null, result, featureNames, spec.audio, spec.dsp);
+    },
     'predict.clip': ({ experimentId, source, hopSec }) => {
       let file: string;
       let displayName: string;

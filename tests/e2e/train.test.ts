@@ -254,4 +254,47 @@ describe('Train, watch, history and compare in browser mode', () => {
     expect(await page.getByTestId('connection-banner').count()).toBe(0);
     expect(app.errors).toEqual([]);
   });
+
+  it('at 1024 px the history and a three-run comparison fit the window; a speaker-dependent run makes it not like for like', async () => {
+    await nav('Train');
+    await page.getByLabel('Split', { exact: true }).selectOption('stratified');
+    await field('Epochs', '3');
+    await field('Run name', 'dnn stratified');
+    await page.getByTestId('train-start').click();
+    await expect.poll(() => page.getByTestId('train-run-name').textContent()).toBe('dnn stratified');
+    await expect.poll(statusOf, { timeout: 120_000 }).toBe('finished');
+
+    await page.setViewportSize({ width: 1024, height: 800 });
+    /** How far `testId`'s table reaches past the window's right edge (0 when it fits). */
+    const overflow = (testId: string) =>
+      page.getByTestId(testId).evaluate((el) => {
+        const table = el.tagName === 'TABLE' ? el : el.querySelector('table');
+        return table ? Math.max(0, Math.ceil(table.getBoundingClientRect().right - document.documentElement.clientWidth)) : -1;
+      });
+    await nav('Experiments');
+    await expect.poll(() => page.getByTestId('experiments-table').locator('tbody tr').count()).toBe(4);
+    await screenshot(page, 'experiments-1024');
+    expect(await overflow('experiments-table')).toBe(0);
+    const accuracy = await page.getByTestId('experiments-table').getByRole('columnheader', { name: /Accuracy/ }).boundingBox();
+    expect((accuracy?.x ?? Infinity) + (accuracy?.width ?? 0)).toBeLessThanOrEqual(1024);
+
+    await nav('Compare');
+    const picker = page.getByTestId('compare-picker');
+    for (const name of ['dnn five epochs', 'dnn small', 'dnn stratified']) {
+      const box = picker.locator('tr', { hasText: name }).getByRole('checkbox');
+      if (!(await box.isChecked())) await box.check();
+    }
+    const perClass = page.getByTestId('compare-per-class');
+    await expect.poll(() => perClass.locator('thead th[data-experiment-id]').count(), { timeout: 30_000 }).toBe(3);
+    await screenshot(page, 'compare-1024-warnings');
+    for (const id of ['compare-picker', 'compare-summary', 'compare-per-class', 'config-diff']) expect(await overflow(id), id).toBe(0);
+    const warnings = await page.getByTestId('compare-warnings').textContent();
+    expect(warnings).toContain('These runs are not like for like');
+    expect(warnings).toContain('different splits');
+    expect(warnings).toContain('is speaker-dependent');
+    expect(await perClass.locator('mark').count()).toBe(0);
+    expect(await page.getByTestId('compare-summary-unmarked').textContent()).toContain('not like for like');
+    await page.setViewportSize({ width: 1440, height: 1000 });
+    expect(app.errors).toEqual([]);
+  });
 });

@@ -294,6 +294,11 @@ export class FakeEngine implements Transport {
       if (!found) throw this.#error('NOT_FOUND', 'No opened file');
       return { mimeType: 'audio/wav', base64: Buffer.from(found.bytes).toString('base64'), sizeBytes: found.bytes.byteLength };
     },
+    'files.features': (payload) => {
+      const found = this.openedFiles.get((payload as { fileId: string }).fileId);
+      if (!found) throw this.#error('NOT_FOUND', 'No opened file');
+      return { ...fakeFeatures(found.bytes.byteLength), clipId: null };
+    },
     'predict.clip': (payload) => {
       const { experimentId, source, hopSec } = payload as { experimentId?: number; source: PredictSource; hopSec?: number };
       const finished = this.experiments.filter((e) => e.status === 'finished').sort((a, b) => b.createdAt.localeCompare(a.createdAt));

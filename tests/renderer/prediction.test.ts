@@ -156,6 +156,9 @@ describe('opening a WAV file', () => {
     expect(engine.callsOf('predict.clip').at(-1)).toMatchObject({ source: { kind: 'file', fileId: expect.stringMatching(/^file-/) } });
     expect(screen.getByTestId('ground-truth').getAttribute('data-correct')).toBe('true');
     expect(textOf('fact-emotion')).toBe('sad');
+    // Its features are drawn like an indexed clip's (the fake's frame count follows the file size).
+    expect(engine.callsOf('files.features')).toEqual([{ fileId: expect.stringMatching(/^file-/) }]);
+    await waitFor(() => expect(screen.getByTestId('feature-plots').textContent).toContain(`${100 + (bytes.byteLength % 50)} frames`));
   });
 
   it('a long file shows the emotion over time on the strip and as waveform regions', async () => {
@@ -165,11 +168,11 @@ describe('opening a WAV file', () => {
     await fireEvent.change(screen.getByTestId('wav-file'), { target: { files: [upload('meeting.wav', pcm16Wav(12, 16000))] } });
     const strip = await waitFor(() => screen.getByTestId('emotion-timeline'));
     const segments = [...strip.querySelectorAll('[data-emotion]')].map((s) => s.getAttribute('data-emotion'));
-    // The fake model: windows every 1 s, the emotion changing every 3 windows.
+    // The fake model: windows every 1 s, the emotion changing every 3 windows. The feature plots' window is marked too.
     expect(segments).toEqual(['neutral', 'calm', 'happy', 'sad']);
     expect(screen.queryByTestId('ground-truth')).toBeNull();
     const waveform = await waitFor(() => screen.getByTestId('fake-wavesurfer'));
-    await waitFor(() => expect(waveform.getAttribute('data-regions')).toBe('neutral:0-3 calm:3-6 happy:6-9 sad:9-12'));
+    await waitFor(() => expect(waveform.getAttribute('data-regions')).toBe('analysed:0.5-3.5 neutral:0-3 calm:3-6 happy:6-9 sad:9-12'));
   });
 
   it('a file that is not a WAV is refused, naming it, and nothing else changes', async () => {

@@ -19,7 +19,7 @@ function indicesOf(names: readonly string[], pattern: RegExp, what: string): num
   return found;
 }
 
-export function clipFeaturesView(clipId: number, f: StoredFeatures, names: readonly string[], audio: AudioOptions, dsp: DspOptions): ClipFeatures {
+export function clipFeaturesView(clipId: number | null, f: StoredFeatures, names: readonly string[], audio: AudioOptions, dsp: DspOptions): ClipFeatures {
   if (names.length !== f.dims) throw new EngineError('INTERNAL', `feature layout names ${names.length} dims, the cache holds ${f.dims}`);
   const row = (pattern: RegExp, what: string) => gather(f, indicesOf(names, pattern, what)).data;
   return {

@@ -63,6 +63,27 @@ describe('clip methods', () => {
     expect(again).toEqual(r);
   });
 
+  it('files.features of an opened copy of a clip equals clip.features of that clip (same pipeline, same config)', async () => {
+    const indexed = await dispatch(engine.handlers, 'clip.features', { datasetId, clipId: clip.id });
+    const copy = path.join(tempDir('engine-clip-open'), path.basename(clip.path));
+    fs.copyFileSync(path.join(root, clip.path), copy);
+    const desktop = createEngine({ dbPath: path.join(tempDir('engine-clip-db2'), 'db.sqlite'), host: { mode: 'electron', chooseAudioFile: async () => copy } });
+    try {
+      const chosen = await dispatch(desktop.handlers, 'files.choose', {});
+      const fileId = (chosen as { ok: true; value: { file: { fileId: string } } }).value.file.fileId;
+      const opened = await dispatch(desktop.handlers, 'files.features', { fileId });
+      expect(opened.ok).toBe(true);
+      expect({ ...(opened as { value: ClipFeatures }).value, clipId: clip.id }).toEqual((indexed as { value: ClipFeatures }).value);
+      expect((opened as { value: ClipFeatures }).value.clipId).toBeNull();
+      // Not a WAV: the file is named with the reason.
+      fs.writeFileSync(copy, 'RIFF....not really');
+      const bad = await dispatch(desktop.handlers, 'files.features', { fileId });
+      expect(bad).toMatchObject({ ok: false, error: { code: 'BAD_FILE', message: expect.stringMatching(new RegExp(`^${path.basename(clip.path)}: `)) } });
+    } finally {
+      await desktop.close();
+    }
+  });
+
   it('features.startExtract runs the dataset as a job and reports the counts', async () => {
     const finished = new Promise((resolve) => engine.subscribe((m) => m.event === 'job.finished' && resolve(m.payload)));
     const start = await dispatch(engine.handlers, 'features.startExtract', { datasetId });

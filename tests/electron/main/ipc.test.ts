@@ -262,6 +262,14 @@ const CASES: Record<MethodName, MethodCase> = {
       payload: () => ({ fileId }),
       check: refusedBySchema,
     })),
+  },  'files.features': {
+    valid: () => ({ fileId: 'file-0123456789abcdef' }),
+    invalid: () => [{ fileId: 'file-1' }, {}],
+    traversal: ['../../etc/passwd', 'file-../../etc/passwd', 'file-0123456789abcdef/../x'].map((fileId) => ({
+      label: `file id ${fileId}`,
+      payload: () => ({ fileId }),
+      check: refusedBySchema,
+    })),
   },
   'predict.clip': {
     valid: () => ({ source: { kind: 'clip', datasetId, clipId } }),

@@ -9,6 +9,7 @@ import type { Clip } from '../../../../shared/dataset';
 import type { ClipAudio, ClipFeatures } from '../../../../shared/features';
 import { toViewError, type ViewError } from '../../lib/api/errors';
 import { clipAudioBlob } from '../../lib/audio/base64';
+import { Latest } from '../../lib/latest';
 import { uploadFile } from '../../../../shared/upload';
 import type { OpenedFile, PredictSource } from '../../../../shared/prediction';
 import { fileName } from '../../lib/format';
@@ -86,7 +87,7 @@ export class ClipStore {
     this.features ? analysedSpan(this.features, this.duration > 0 ? this.duration : (this.clip?.durationSec ?? null)) : null,
   );
 
-  #tokens: Record<Part, number> = { clip: 0, audio: 0, features: 0 };
+  readonly #loads: Record<Part, Latest> = { clip: new Latest(), audio: new Latest(), features: new Latest() };
 
   constructor(client: Client) {
     this.#client = client;
@@ -110,11 +111,11 @@ export class ClipStore {
     await Promise.all([this.#loadClip(ref), this.#loadAudio(ref), this.#loadFeatures(ref)]);
   }
 
-  /** Open a file the engine has registered (chosen or uploaded): its audio plays; features are for indexed clips. */
+  /** Open a file the engine has registered (chosen or uploaded): its audio plays and its features are drawn. */
   async openFile(file: OpenedFile): Promise<void> {
     this.close();
     this.file = file;
-    await this.#loadFileAudio(file);
+    await Promise.all([this.#loadFileAudio(file), this.#loadFileFeatures(file)]);
   }
 
   /** Send a WAV picked in the browser (file input, drag-and-drop) to the engine and open it. */
@@ -135,10 +136,15 @@ export class ClipStore {
   async retry(): Promise<void> {
     const ref = this.ref;
     if (!ref) {
-      if (this.file && (this.audioError || this.playerError)) {
+      const file = this.file;
+      if (!file) return;
+      const tasks: Array<Promise<void>> = [];
+      if (this.audioError || this.playerError) {
         this.#resetPlayer();
-        await this.#loadFileAudio(this.file);
+        tasks.push(this.#loadFileAudio(file));
       }
+      if (this.featuresError) tasks.push(this.#loadFileFeatures(file));
+      await Promise.all(tasks);
       return;
     }
     const tasks: Array<Promise<void>> = [];
@@ -152,7 +158,7 @@ export class ClipStore {
   }
 
   close(): void {
-    for (const part of Object.keys(this.#tokens) as Part[]) this.#tokens[part]++;
+    for (const load of Object.values(this.#loads)) load.invalidate();
     this.ref = null;
     this.file = null;
     this.clip = null;
@@ -226,17 +232,13 @@ export class ClipStore {
   }
 
   async #loadClip(ref: ClipRef): Promise<void> {
-    const token = ++this.#tokens.clip;
     this.loadingClip = true;
     this.clipError = null;
-    try {
-      const clip = await this.#client.call('clip.get', ref);
-      if (token === this.#tokens.clip) this.clip = clip;
-    } catch (err) {
-      if (token === this.#tokens.clip) this.clipError = toViewError(err);
-    } finally {
-      if (token === this.#tokens.clip) this.loadingClip = false;
-    }
+    await this.#loads.clip.run(() => this.#client.call('clip.get', ref), {
+      value: (clip) => (this.clip = clip),
+      error: (err) => (this.clipError = toViewError(err)),
+      settled: () => (this.loadingClip = false),
+    });
   }
 
   #loadAudio(ref: ClipRef): Promise<void> {
@@ -248,18 +250,14 @@ export class ClipStore {
   }
 
   async #loadAudioFrom(fetch: () => Promise<ClipAudio>): Promise<void> {
-    const token = ++this.#tokens.audio;
     this.loadingAudio = true;
     this.audioError = null;
     this.audio = null;
-    try {
-      const audio = await fetch();
-      if (token === this.#tokens.audio) this.audio = clipAudioBlob(audio);
-    } catch (err) {
-      if (token === this.#tokens.audio) this.audioError = toViewError(err);
-    } finally {
-      if (token === this.#tokens.audio) this.loadingAudio = false;
-    }
+    await this.#loads.audio.run(fetch, {
+      value: (audio) => (this.audio = clipAudioBlob(audio)),
+      error: (err) => (this.audioError = toViewError(err)),
+      settled: () => (this.loadingAudio = false),
+    });
   }
 
   async #opening(open: () => Promise<OpenedFile | null>): Promise<void> {
@@ -275,17 +273,22 @@ export class ClipStore {
     }
   }
 
-  async #loadFeatures(ref: ClipRef): Promise<void> {
-    const token = ++this.#tokens.features;
+  #loadFeatures(ref: ClipRef): Promise<void> {
+    return this.#loadFeaturesFrom(() => this.#client.call('clip.features', ref));
+  }
+
+  /** An opened file's features: computed by the engine with the same config as an indexed clip's (not cached). */
+  #loadFileFeatures(file: OpenedFile): Promise<void> {
+    return this.#loadFeaturesFrom(() => this.#client.call('files.features', { fileId: file.fileId }));
+  }
+
+  async #loadFeaturesFrom(fetch: () => Promise<ClipFeatures>): Promise<void> {
     this.loadingFeatures = true;
     this.featuresError = null;
-    try {
-      const features = await this.#client.call('clip.features', ref);
-      if (token === this.#tokens.features) this.features = features;
-    } catch (err) {
-      if (token === this.#tokens.features) this.featuresError = toViewError(err);
-    } finally {
-      if (token === this.#tokens.features) this.loadingFeatures = false;
-    }
+    await this.#loads.features.run(fetch, {
+      value: (features) => (this.features = features),
+      error: (err) => (this.featuresError = toViewError(err)),
+      settled: () => (this.loadingFeatures = false),
+    });
   }
 }

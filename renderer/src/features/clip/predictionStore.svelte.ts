@@ -8,6 +8,7 @@ import type { Client } from '../../../../shared/client';
 import type { Experiment } from '../../../../shared/experiments';
 import type { Prediction, PredictSource, TestClip } from '../../../../shared/prediction';
 import { toViewError, type ViewError } from '../../lib/api/errors';
+import { Latest } from '../../lib/latest';
 
 export interface TestSet {
   experimentId: number;
@@ -37,7 +38,7 @@ export class PredictionStore {
   readonly experimentId = $derived(this.chosenId ?? this.experiments[0]?.id ?? null);
   readonly misclassified = $derived(this.testSet ? this.testSet.clips.filter((c) => !c.correct).length : 0);
 
-  #token = 0;
+  readonly #prediction = new Latest();
 
   constructor(client: Client) {
     this.#client = client;
@@ -135,7 +136,7 @@ export class PredictionStore {
   }
 
   async #predict(): Promise<void> {
-    const token = ++this.#token;
+    this.#prediction.invalidate();
     const source = this.source;
     const experimentId = this.experimentId;
     if (!source || !this.experimentsLoaded) {
@@ -149,16 +150,13 @@ export class PredictionStore {
     }
     this.loading = true;
     this.error = null;
-    try {
-      const result = await this.#client.call('predict.clip', { experimentId, source });
-      if (token === this.#token) this.result = result;
-    } catch (err) {
-      if (token === this.#token) {
+    await this.#prediction.run(() => this.#client.call('predict.clip', { experimentId, source }), {
+      value: (result) => (this.result = result),
+      error: (err) => {
         this.result = null;
         this.error = toViewError(err);
-      }
-    } finally {
-      if (token === this.#token) this.loading = false;
-    }
+      },
+      settled: () => (this.loading = false),
+    });
   }
 }

@@ -2,13 +2,14 @@
  * State of the Compare view: the saved runs to pick from (`experiments.list`), the 2–4 picked ids, and
  * their comparison — `experiments.compare` for the tables and warnings, `experiments.get` per run for
  * the confusion matrices and learning curves. Every selection change reloads the comparison; an answer
- * to an older selection is dropped (token per load). The list reloads whenever a training job ends.
+ * to an older selection is dropped (latest wins, lib/latest.ts). The list reloads whenever a training job ends.
  */
 import type { Client } from '../../../../shared/client';
 import type { Experiment, ExperimentComparison } from '../../../../shared/experiments';
 import { toViewError, type ViewError } from '../../lib/api/errors';
 import { sortExperiments } from '../experiments/experimentQuery';
 import { MAX_COMPARED, MIN_COMPARED, pickBlocker, selectionMessage, TOO_MANY_MESSAGE } from './compareQuery';
+import { Latest } from '../../lib/latest';
 
 /** A comparison and the full runs it is about, in the compared order. */
 export interface CompareResult {
@@ -39,8 +40,8 @@ export class CompareStore {
   readonly message = $derived(this.refusal ?? selectionMessage(this.selectedIds.length));
   readonly canCompare = $derived(this.selectedIds.length >= MIN_COMPARED && this.selectedIds.length <= MAX_COMPARED);
 
-  #listToken = 0;
-  #compareToken = 0;
+  readonly #list = new Latest();
+  readonly #comparison = new Latest();
 
   constructor(client: Client) {
     this.#client = client;
@@ -69,21 +70,16 @@ export class CompareStore {
 
   /** True when this call's list was applied. */
   async loadList(): Promise<boolean> {
-    const token = ++this.#listToken;
     this.loading = true;
-    try {
-      const list = await this.#client.call('experiments.list', {});
-      if (token !== this.#listToken) return false;
-      this.experiments = list;
-      this.loaded = true;
-      this.listError = null;
-      return true;
-    } catch (err) {
-      if (token === this.#listToken) this.listError = toViewError(err);
-      return false;
-    } finally {
-      if (token === this.#listToken) this.loading = false;
-    }
+    return this.#list.run(() => this.#client.call('experiments.list', {}), {
+      value: (list) => {
+        this.experiments = list;
+        this.loaded = true;
+        this.listError = null;
+      },
+      error: (err) => (this.listError = toViewError(err)),
+      settled: () => (this.loading = false),
+    });
   }
 
   isSelected(id: number): boolean {
@@ -149,7 +145,7 @@ export class CompareStore {
   }
 
   async #compare(): Promise<void> {
-    const token = ++this.#compareToken;
+    this.#comparison.invalidate();
     const ids = [...this.selectedIds];
     this.compareError = null;
     if (ids.length < MIN_COMPARED || ids.length > MAX_COMPARED) {
@@ -158,19 +154,16 @@ export class CompareStore {
       return;
     }
     this.comparing = true;
-    try {
-      const [comparison, ...runs] = await Promise.all([
-        this.#client.call('experiments.compare', { ids }),
-        ...ids.map((id) => this.#client.call('experiments.get', { id })),
-      ]);
-      if (token !== this.#compareToken) return;
-      this.result = { ids, comparison, runs };
-    } catch (err) {
-      if (token !== this.#compareToken) return;
-      this.result = null;
-      this.compareError = toViewError(err);
-    } finally {
-      if (token === this.#compareToken) this.comparing = false;
-    }
+    await this.#comparison.run(
+      () => Promise.all([this.#client.call('experiments.compare', { ids }), ...ids.map((id) => this.#client.call('experiments.get', { id }))] as const),
+      {
+        value: ([comparison, ...runs]) => (this.result = { ids, comparison, runs }),
+        error: (err) => {
+          this.result = null;
+          this.compareError = toViewError(err);
+        },
+        settled: () => (this.comparing = false),
+      },
+    );
   }
 }
