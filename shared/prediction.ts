@@ -47,6 +47,11 @@ export interface Prediction {
   channels: number;
   /** True when the analysed audio is silent: the probabilities are then uniform and say nothing. */
   silent: boolean;
+  /**
+   * True when the file is outside what the model was trained on (a lower sample rate than it analyses,
+   * mostly padding, very quiet); `warnings` says how. The verdict is then no evidence, however confident.
+   */
+  outOfDomain: boolean;
   /** Human-readable cautions (silence, a ground truth the model was not trained on, …). */
   warnings: string[];
   timings: { decodeMs: number; featuresMs: number; modelMs: number; totalMs: number };

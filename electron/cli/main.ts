@@ -375,7 +375,7 @@ function formatPrediction(p: Prediction): string {
     `File:       ${p.file}`,
     `            ${p.durationSec.toFixed(2)} s, ${p.sampleRate} Hz, ${p.channels} channel${p.channels === 1 ? '' : 's'}`,
     `Model:      ${source}`,
-    `Emotion:    ${p.emotion}   confidence ${p.confidence.toFixed(3)}${p.silent ? '   (silent: no verdict)' : ''}`,
+    `Emotion:    ${p.emotion}   confidence ${p.confidence.toFixed(3)}${p.silent ? '   (silent: no verdict)' : p.outOfDomain ? "   (out of the model's domain: not evidence, see below)" : ''}`,
   ];
   if (p.groundTruth !== undefined) {
     lines.push(`Truth:      ${p.groundTruth} (from the file name)${p.correct === undefined ? '' : p.correct ? '   correct' : '   incorrect'}`);

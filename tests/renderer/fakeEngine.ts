@@ -468,6 +468,7 @@ export class FakeEngine implements Transport {
     let name: string;
     let truth: Emotion | undefined;
     let duration: number;
+    let sampleRate = 48000;
     let verdict: Emotion | undefined;
     if (source.kind === 'clip') {
       const clip = this.#clip(source);
@@ -481,7 +482,10 @@ export class FakeEngine implements Transport {
       name = opened.file.name;
       truth = opened.file.groundTruth;
       duration = opened.file.durationSec;
+      sampleRate = opened.file.sampleRate;
     }
+    // Like the engine: below the model's 22050 Hz analysis rate the file is out of its domain.
+    const outOfDomain = sampleRate < 22050;
     const emotion = verdict ?? (truth && labels.includes(truth) ? truth : (labels[0] as Emotion));
     const probs = (top: Emotion): Record<string, number> => Object.fromEntries(labels.map((l) => [l, l === top ? 0.7 : 0.3 / (labels.length - 1)]));
     const windows =
@@ -504,10 +508,11 @@ export class FakeEngine implements Transport {
       windows,
       hopSec,
       durationSec: duration,
-      sampleRate: 48000,
+      sampleRate,
       channels: 1,
       silent: false,
-      warnings: [],
+      outOfDomain,
+      warnings: outOfDomain ? [`Out of the model's domain: the file is ${sampleRate} Hz, below the 22050 Hz the model analyses.`] : [],
       timings: { decodeMs: 1, featuresMs: 7, modelMs: 2, totalMs: 10 },
     };
   }
@@ -515,12 +520,15 @@ export class FakeEngine implements Transport {
   #openFile(name: string, bytes: Uint8Array): OpenedFile {
     const fileId = `file-${String(this.openedFiles.size + 1).padStart(16, '0')}`;
     const parsed = parseRavdessName(name);
+    // A canonical 44-byte header (what pcm16Wav writes): the rate is at byte 24; 16 kHz mono 16-bit otherwise.
+    const canonical = bytes.byteLength >= 44 && String.fromCharCode(...bytes.subarray(12, 16)) === 'fmt ';
+    const sampleRate = canonical ? new DataView(bytes.buffer, bytes.byteOffset).getUint32(24, true) : 16000;
     const file: OpenedFile = {
       fileId,
       name,
       sizeBytes: bytes.byteLength,
-      durationSec: Math.max(0, (bytes.byteLength - 44) / 2 / 16000),
-      sampleRate: 16000,
+      durationSec: Math.max(0, (bytes.byteLength - 44) / 2 / sampleRate),
+      sampleRate,
       channels: 1,
       bitDepth: 16,
       ...(parsed.ok ? { groundTruth: parsed.value.emotion } : {}),

@@ -175,6 +175,19 @@ describe('opening a WAV file', () => {
     await waitFor(() => expect(waveform.getAttribute('data-regions')).toBe('analysed:0.5-3.5 neutral:0-3 calm:3-6 happy:6-9 sad:9-12'));
   });
 
+  it('a file unlike the training audio (8 kHz telephone rate) is flagged out of the model’s domain', async () => {
+    const engine = seeded();
+    renderApp(engine);
+    await goTo('Clip');
+    await fireEvent.change(screen.getByTestId('wav-file'), { target: { files: [upload('call.wav', pcm16Wav(4, 8000))] } });
+    await waitFor(() => expect(textOf('out-of-domain')).toContain("out of the model's domain"));
+    expect(screen.getByTestId('prediction-warnings').textContent).toContain('the file is 8000 Hz, below the 22050 Hz the model analyses');
+    // A 48 kHz file is not flagged.
+    await fireEvent.change(screen.getByTestId('wav-file'), { target: { files: [upload('studio.wav', pcm16Wav(4, 48000))] } });
+    await waitFor(() => expect(textOf('clip-title')).toBe('studio.wav'));
+    await waitFor(() => expect(screen.queryByTestId('out-of-domain')).toBeNull());
+  });
+
   it('a file that is not a WAV is refused, naming it, and nothing else changes', async () => {
     const engine = seeded();
     renderApp(engine);

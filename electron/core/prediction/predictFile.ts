@@ -33,6 +33,7 @@ import type { AudioOptions } from '../extraction/featureConfig';
 import { modelSample } from '../training/data';
 import { argmaxRows, predictProbabilities } from '../training/fit';
 import type { Predictor } from './predictor';
+import { domainWarnings } from './domain';
 
 /** Peak level (dBFS, before normalisation) below which a window counts as silent. */
 export const SILENCE_DBFS = -60;
@@ -128,6 +129,7 @@ function predictOpened(predictor: Predictor, file: WavFileReader, hopSec: number
   const overall = new Float64Array(k);
   const uniform = new Float64Array(k).fill(1 / k);
   let heard = 0;
+  let loudest: number | null = null;
   for (let b = 0; b < plan.windows.length; b += WINDOW_BATCH) {
     const batch = plan.windows.slice(b, b + WINDOW_BATCH);
     const silent: boolean[] = [];
@@ -140,6 +142,7 @@ function predictOpened(predictor: Predictor, file: WavFileReader, hopSec: number
       const isSilent = f.peak < SILENCE_PEAK;
       silent.push(isSilent);
       if (isSilent) continue;
+      loudest = Math.max(loudest ?? 0, f.peak);
       const t = performance.now();
       const sample = modelSample(sampleLayout, f);
       if (sample.length !== sampleSize) {
@@ -190,6 +193,18 @@ function predictOpened(predictor: Predictor, file: WavFileReader, hopSec: number
     warnings.push(`${windows.length - heard} of ${windows.length} windows are silent (peak below ${SILENCE_DBFS} dBFS) and are left out of the overall result.`);
   }
 
+  const first = plan.windows[0];
+  const domain = domainWarnings(
+    {
+      sampleRate: header.sampleRate,
+      durationSec: header.durationSec,
+      audioInWindowSec: first ? Math.max(0, first.end - first.start) : 0,
+      peak: loudest,
+    },
+    audio,
+  );
+  warnings.push(...domain);
+
   const name = options.displayName ?? file.path;
   const parsed = parseRavdessName(path.basename(name));
   const result: Prediction = {
@@ -206,6 +221,7 @@ function predictOpened(predictor: Predictor, file: WavFileReader, hopSec: number
     sampleRate: header.sampleRate,
     channels: header.channels,
     silent: isSilent,
+    outOfDomain: domain.length > 0,
     warnings,
     timings,
   };

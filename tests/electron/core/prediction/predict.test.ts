@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { decodeWavFile } from '../../../../electron/core/audio/decode';
 import { initResampler, resample } from '../../../../electron/core/audio/resample';
+import { QUIET_DBFS } from '../../../../electron/core/prediction/domain';
 import { predictFile, SILENCE_DBFS } from '../../../../electron/core/prediction/predictFile';
 import { loadPredictor, PredictorCache, type Predictor } from '../../../../electron/core/prediction/predictor';
 import { runExperiment } from '../../../../electron/core/training/runExperiment';
@@ -90,7 +91,7 @@ describe('done when 1: predictions reproduce the experiment’s own evaluation',
 
   it('reports the model, the labels, probabilities summing to 1 and timings', () => {
     const p = predictFile(predictor, clipPath(0));
-    expect(p).toMatchObject({ experimentId: null, modelName: 'advanced_dnn', labels: trained.result.labels, hopSec: 1, sampleRate: 48000, channels: 1, silent: false, warnings: [] });
+    expect(p).toMatchObject({ experimentId: null, modelName: 'advanced_dnn', labels: trained.result.labels, hopSec: 1, sampleRate: 48000, channels: 1, silent: false, outOfDomain: false, warnings: [] });
     expect(Object.keys(p.probabilities)).toEqual(p.labels);
     expect(sum(p.probabilities)).toBeCloseTo(1, 5);
     expect(p.confidence).toBe(Math.max(...Object.values(p.probabilities)));
@@ -155,7 +156,12 @@ describe('done when 2: other formats and long files', () => {
     const p = predictFile(predictor, write('brief.wav', pcmWav([x], 48000)));
     expect(p.windows).toEqual([expect.objectContaining({ start: 0, end: 0.9 })]);
     expect(p.silent).toBe(false);
-    expect(p.warnings).toEqual([expect.stringContaining('judged from its start')]);
+    // 0.9 s in a 3 s window: 70 % padding, which no training clip had.
+    expect(p.warnings).toEqual([
+      expect.stringContaining('judged from its start'),
+      "Out of the model's domain: only 0.90 s of audio fall in the model's 3 s window (70 % of it is silence padding); the training clips filled it.",
+    ]);
+    expect(p.outOfDomain).toBe(true);
   });
 
   it('silent windows of a long clip are uniform and left out of the overall mean', () => {
@@ -202,6 +208,29 @@ describe('silence', () => {
     const p = predictFile(predictor, write('soft.wav', pcmWav([quiet], 48000, 24)));
     expect(p.silent).toBe(false);
     expect(p.warnings).toEqual([]);
+  });
+});
+
+describe("out of the model's domain", () => {
+  it('8 kHz telephone-rate audio: predicted, but flagged as out of domain, naming both rates', () => {
+    const narrow = resample(decodeWavFile(clipPath(0)).samples, 48000, 8000);
+    const p = predictFile(predictor, write('call.wav', pcmWav([narrow], 8000)));
+    expect(p.sampleRate).toBe(8000);
+    expect(p.outOfDomain).toBe(true);
+    expect(p.warnings).toEqual([
+      "Out of the model's domain: the file is 8000 Hz, below the 22050 Hz the model analyses, so it has nothing above 4 kHz where the training audio had sound up to 11.03 kHz. Read the verdict as unreliable.",
+    ]);
+  });
+
+  it(`near-silence (peak below ${QUIET_DBFS} dBFS, above silence) is heard but flagged`, () => {
+    const loud = decodeWavFile(clipPath(0)).samples;
+    let peak = 0;
+    for (const v of loud) peak = Math.max(peak, Math.abs(v));
+    const whisper = loud.map((v) => (v / peak) * 10 ** (-52 / 20));
+    const p = predictFile(predictor, write('whisper.wav', pcmWav([whisper], 48000, 24)));
+    expect(p.silent).toBe(false);
+    expect(p.outOfDomain).toBe(true);
+    expect(p.warnings).toEqual([expect.stringMatching(/^Out of the model's domain: the audio is very quiet \(peak -52 dBFS, below -45 dBFS\)/)]);
   });
 });
 
