@@ -132,6 +132,36 @@ describe('stepping through an experiment’s test clips', () => {
     const again = clips.findIndex((c, i) => i > wrong && !c.correct);
     await waitFor(() => expect(textOf('test-position')).toBe(`clip ${again + 1} of ${clips.length}`));
   });
+
+  it('keys: N next, P previous, M next misclassified; not while typing in a field or with a modifier', async () => {
+    const engine = seeded();
+    renderApp(engine);
+    const experiment = engine.experiments.find((e) => e.id === 1);
+    if (!experiment) throw new Error('fixtures');
+    const clips = engine.testClipsOf(experiment);
+    await goTo('Experiments');
+    await fireEvent.click(await waitFor(() => screen.getByRole('row', { name: 'Open experiment actor-dnn' })));
+    await fireEvent.click(await waitFor(() => screen.getByTestId('step-test-clips')));
+    await waitFor(() => expect(textOf('test-position')).toBe(`clip 1 of ${clips.length}`));
+    const position = (n: number) => waitFor(() => expect(textOf('test-position')).toBe(`clip ${n} of ${clips.length}`));
+
+    await fireEvent.keyDown(document.body, { key: 'n' });
+    await position(2);
+    await fireEvent.keyDown(document.body, { key: 'N' });
+    await position(3);
+    await fireEvent.keyDown(document.body, { key: 'p' });
+    await position(2);
+    await fireEvent.keyDown(document.body, { key: 'm' });
+    await position(clips.findIndex((c, i) => i > 1 && !c.correct) + 1);
+    const here = textOf('test-position');
+    // A modifier, or focus in a field, leaves the key alone.
+    await fireEvent.keyDown(document.body, { key: 'n', ctrlKey: true });
+    const picker = screen.getByLabelText(/Experiment/, { selector: 'select' });
+    await fireEvent.keyDown(picker, { key: 'n' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(textOf('test-position')).toBe(here);
+    expect(screen.getByTestId('test-next').getAttribute('aria-keyshortcuts')).toBe('N');
+  });
 });
 
 describe('opening a WAV file', () => {
