@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { Clip, DatasetInfo, DatasetSummary, IndexResult } from './dataset';
 import type { ClipAudio, ClipFeatures, ExtractResult } from './features';
 import { configSchema } from './config';
-import type { EpochEvent, Experiment, ExperimentArchive, ExperimentComparison, TrainResult } from './experiments';
+import type { BackendSelection, EpochEvent, Experiment, ExperimentArchive, ExperimentComparison, TrainResult } from './experiments';
 import type { RpcError } from './errors';
 import { MAX_UPLOAD_BYTES, UPLOAD_CHUNK_BYTES, type OpenedFile, type Prediction, type TestClip } from './prediction';
 
@@ -216,13 +216,33 @@ export const METHODS = {
   'jobs.cancel': method<{ cancelled: boolean }>()(z.object({ jobId }).strict()),
 } as const;
 
-export interface EventPayloads {
-  'job.progress': JobProgress;
-  'job.finished': JobFinished;
-  'training.epoch': EpochEvent;
+/** Phantom: an event's payload is a type only (events are pushed by the engine, never validated inbound). */
+interface EventSpec<P> {
+  readonly _payload?: P;
+}
+const event = <P>(): EventSpec<P> => ({});
+
+/**
+ * Every event the engine pushes, declared once: the names (for the preload's filter and the transports)
+ * and the payload types both come from this object, so they cannot disagree.
+ */
+export const EVENT_SPECS = {
+  'job.progress': event<JobProgress>(),
+  'job.finished': event<JobFinished>(),
+  'training.epoch': event<EpochEvent>(),
+  /** Once per run, before any work: the backend it trains on and why faster ones were skipped. */
+  'training.backend': event<TrainingBackendEvent>(),
+} as const;
+
+export interface TrainingBackendEvent {
+  jobId: string;
+  experimentId: number;
+  selection: BackendSelection;
 }
 
-export const EVENTS = ['job.progress', 'job.finished', 'training.epoch'] as const satisfies ReadonlyArray<keyof EventPayloads>;
+export type EventPayloads = { [E in keyof typeof EVENT_SPECS]: NonNullable<(typeof EVENT_SPECS)[E]['_payload']> };
+
+export const EVENTS = Object.keys(EVENT_SPECS) as Array<keyof typeof EVENT_SPECS>;
 
 export type Methods = typeof METHODS;
 export type MethodName = keyof Methods;
@@ -238,7 +258,7 @@ export function isMethodName(name: unknown): name is MethodName {
 }
 
 export function isEventName(name: unknown): name is EventName {
-  return typeof name === 'string' && (EVENTS as readonly string[]).includes(name);
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(EVENT_SPECS, name);
 }
 
 /** An event as it travels over any transport. */

@@ -164,6 +164,7 @@ export function createEngine(options: EngineOptions): Engine {
           });
           if (indexed.status === 'cancelled' || ctx.signal.aborted) throw new EngineError('CANCELLED', 'cancelled while indexing');
         }
+        let createdId: number | null = null;
         const handle = startTraining(
           {
             dbPath: options.dbPath,
@@ -174,7 +175,11 @@ export function createEngine(options: EngineOptions): Engine {
             extractWorker: options.extractWorker?.href,
           },
           {
-            onCreated: (experimentId) => ctx.setExperimentId(experimentId),
+            onCreated: (experimentId) => {
+              createdId = experimentId;
+              ctx.setExperimentId(experimentId);
+            },
+            onBackend: (selection) => emitEvent({ event: 'training.backend', payload: { jobId: ctx.jobId, experimentId: createdId ?? 0, selection } }),
             onPhase: (phase, done, total) => ctx.progress(done, total, phase),
             onEpoch: (e) => {
               ctx.progress(e.epoch, e.epochs, e.fold ? `training fold ${e.fold}/${e.folds}` : 'training');

@@ -15,7 +15,7 @@ import {
 import type { Clip, DatasetInfo, DatasetSummary, IndexResult, RejectedFile } from '../../shared/dataset';
 import { compareExperiments } from '../../electron/core/experiments/compare';
 import { configSchema, type ConfigInput } from '../../shared/config';
-import type { EpochLog, Experiment } from '../../shared/experiments';
+import type { BackendSelection, EpochLog, Experiment } from '../../shared/experiments';
 import type { ClipAudio, ClipFeatures } from '../../shared/features';
 import type { RpcError, RpcResult } from '../../shared/errors';
 import {
@@ -542,6 +542,14 @@ export class FakeEngine implements Transport {
     const id = this.#trainJobs.get(jobId);
     if (id === undefined) throw new Error(`unknown train job ${jobId}`);
     return this.#experiment(id);
+  }
+
+  /** A train job's backend choice, pushed as `training.backend` (before any epoch, as the engine does). */
+  trainBackend(jobId: string, selection: BackendSelection): void {
+    const e = this.trainedExperiment(jobId);
+    e.backend = selection.backend;
+    e.backendSelection = selection;
+    this.emit({ event: 'training.backend', payload: { jobId, experimentId: e.id, selection } });
   }
 
   /** A train job's phase before epochs (indexing, extracting features). */

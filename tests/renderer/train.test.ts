@@ -221,6 +221,16 @@ describe('Train view: a run', () => {
     await waitFor(() => expect(screen.getByTestId('experiment-detail').textContent).toContain('five epochs'));
   });
 
+  it('shows the backend as soon as the engine has chosen it, before any epoch', async () => {
+    const { engine, jobId } = await startRun();
+    engine.trainPhase(jobId, 'extracting features', 10, 1440);
+    await waitFor(() => expect(textOf('train-phase')).toBe('Extracting features: 10/1440'));
+    expect(textOf('train-backend')).toBe('—');
+    engine.trainBackend(jobId, { backend: 'cpu', reason: 'cpu (pure JavaScript, slowest); tensorflow skipped: x; wasm skipped: y', skipped: [{ backend: 'tensorflow', reason: 'x' }, { backend: 'wasm', reason: 'y' }] });
+    await waitFor(() => expect(textOf('train-backend')).toBe('cpu'));
+    expect(textOf('train-backend-note')).toContain('Training on cpu: tensorflow skipped (x); wasm skipped (y).');
+  });
+
   it('feature extraction shows its elapsed time and the time left at its rate', async () => {
     const { engine, jobId } = await startRun();
     vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z'), toFake: ['Date'] });

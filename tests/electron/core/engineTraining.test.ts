@@ -42,8 +42,15 @@ describe('training as an engine job', () => {
     expect(epochs.map((e) => [e.jobId, e.epoch, e.epochs])).toEqual([[jobId, 1, 3], [jobId, 2, 3], [jobId, 3, 3]]);
     for (const e of epochs) {
       expect(e).toMatchObject({ experimentId: (end.result as TrainResult).experimentId, lr: 0.001 });
-      for (const k of ['loss', 'acc', 'valLoss', 'valAcc', 'secondsElapsed', 'etaSeconds'] as const) expect(Number.isFinite(e[k]), k).toBe(true);
+      for (const k of ['loss', 'acc', 'valLoss', 'valAcc', 'secondsElapsed', 'etaSeconds', 'etaMinSeconds'] as const) expect(Number.isFinite(e[k]), k).toBe(true);
+      expect(e.etaMinSeconds).toBeLessThanOrEqual(e.etaSeconds);
     }
+    // The backend, once, before the first epoch, as the run records it.
+    const backends = events.filter((m) => m.event === 'training.backend');
+    expect(backends).toHaveLength(1);
+    expect(events.indexOf(backends[0] as never)).toBeLessThan(events.findIndex((m) => m.event === 'training.epoch'));
+    const saved = await dispatch(engine.handlers, 'experiments.get', { id: (end.result as TrainResult).experimentId });
+    expect(backends[0]?.payload).toEqual({ jobId, experimentId: (end.result as TrainResult).experimentId, selection: (saved as { value: Experiment }).value.backendSelection });
     const list = await dispatch(engine.handlers, 'experiments.list', {});
     expect(list.ok && (list.value as Experiment[]).map((e) => [e.name, e.status])).toEqual([['job run', 'finished']]);
 

@@ -80,6 +80,13 @@ export class TrainStore {
   async start(signal: AbortSignal): Promise<void> {
     this.#client.on('training.epoch', (e) => this.#onEpoch(e), signal);
     this.#client.on(
+      'training.backend',
+      (e) => {
+        if (this.run?.jobId === e.jobId) this.run.backend = e.selection;
+      },
+      signal,
+    );
+    this.#client.on(
       'job.progress',
       (p) => {
         if (this.run?.jobId === p.jobId) {
