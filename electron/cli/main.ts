@@ -15,19 +15,18 @@ import type { ExtractResult } from '../../shared/features';
 import { loadConfigFile } from '../core/config';
 import { generateDemoCorpus } from '../core/corpus';
 import { extractDataset } from '../core/extraction/extractDataset';
-import { artifactsRootFor } from '../core/engine';
-import { findExperiment, getExperiment, listExperiments, markInterrupted } from '../core/experiments/store';
+import { findExperiment, getExperiment, listExperiments } from '../core/experiments/store';
 import { compareExperiments } from '../core/experiments/compare';
 import type { ExperimentComparison } from '../../shared/experiments';
 import { formatExperimentSummary } from '../core/experiments/summary';
-import { removeStaleArtifactTemps } from '../core/experiments/artifacts';
-import { startTraining } from '../core/training/trainingRunner';
 import { resolveHome } from '../core/paths';
 import type { Config } from '../../shared/config';
 import type { BackendSelection, TrainResult } from '../../shared/experiments';
 import { openDatabase, type Db } from '../core/db/database';
 import { indexDataset } from '../core/dataset/indexer';
 import { createEngine, type Engine } from '../core/engine';
+import { dispatch } from '../core/rpc';
+import type { JobFinished, MethodInput, MethodName, MethodOutput } from '../../shared/contract';
 import { resolveDbPath } from '../core/paths';
 import { APP_VERSION } from '../core/version';
 import { newToken, readSavedAddress, saveAddress } from '../server/address';
@@ -219,39 +218,48 @@ export function describeBackend(selection: BackendSelection): string {
   return lines.join('\n');
 }
 
-/** Index → features → train in a worker, with progress on stderr; returns the result and the DB path. */
+/**
+ * Index → features → train, through the same engine the app runs (its start-up marks interrupted runs and
+ * sweeps half-written artifacts; its `training.start` job trains in a worker), with progress on stderr.
+ */
 async function trainOnFolder(dir: string, config: Config, opts: { name: string; db?: string; out?: string }): Promise<{ result: TrainResult; dbPath: string }> {
   const dbPath = resolveDbPath(opts.db);
-  const db = openDatabase(dbPath);
-  let datasetId: number;
-  const artifactsRoot = opts.out ? path.resolve(opts.out) : artifactsRootFor(dbPath);
+  const engine = createEngine({ dbPath, host: { mode: 'cli' }, ...(opts.out ? { artifactsRoot: path.resolve(opts.out) } : {}) });
   try {
-    markInterrupted(db);
-    removeStaleArtifactTemps(artifactsRoot);
-    datasetId = (await indexWithProgress(db, dir)).datasetId;
+    const { datasetId } = await indexWithProgress(engine.db, dir);
+    const progress = new ProgressPrinter('training');
+    const { jobId } = await engineCall(engine, 'training.start', { datasetId, config, name: opts.name });
+    const ended = new Promise<JobFinished>((resolve) => {
+      engine.subscribe((m) => {
+        if (m.event === 'training.backend' && m.payload.jobId === jobId) progress.note(describeBackend(m.payload.selection));
+        else if (m.event === 'job.progress' && m.payload.jobId === jobId && !m.payload.phase.startsWith('training')) progress.update(m.payload.done, m.payload.total, m.payload.phase);
+        else if (m.event === 'training.epoch' && m.payload.jobId === jobId) {
+          const e = m.payload;
+          progress.update(
+            e.epoch,
+            e.epochs,
+            `${e.fold ? `fold ${e.fold}/${e.folds} ` : ''}epoch ${e.epoch}: loss ${e.loss.toFixed(3)} acc ${e.acc.toFixed(3)} val_loss ${e.valLoss.toFixed(3)} val_acc ${e.valAcc.toFixed(3)} lr ${e.lr.toExponential(1)}`,
+          );
+        } else if (m.event === 'job.finished' && m.payload.jobId === jobId) resolve(m.payload);
+      });
+    });
+    const end = await withSigint((signal) => {
+      signal.addEventListener('abort', () => engine.jobs.cancel(jobId), { once: true });
+      return ended;
+    });
+    progress.end();
+    if (end.kind !== 'train' || !end.result) throw new EngineError(end.error?.code ?? 'INTERNAL', end.error?.message ?? `training ${end.status}`);
+    return { result: end.result, dbPath };
   } finally {
-    db.close();
+    await engine.close();
   }
-  const progress = new ProgressPrinter('training');
-  const handle = startTraining(
-    { dbPath, datasetId, config, name: opts.name, artifactsRoot },
-    {
-      onBackend: (selection) => progress.note(describeBackend(selection)),
-      onPhase: (phase, done, total) => progress.update(done, total, phase),
-      onEpoch: (e) =>
-        progress.update(
-          e.epoch,
-          e.epochs,
-          `${e.fold ? `fold ${e.fold}/${e.folds} ` : ''}epoch ${e.epoch}: loss ${e.loss.toFixed(3)} acc ${e.acc.toFixed(3)} val_loss ${e.valLoss.toFixed(3)} val_acc ${e.valAcc.toFixed(3)} lr ${e.lr.toExponential(1)}`,
-        ),
-    },
-  );
-  const result = await withSigint((signal) => {
-    signal.addEventListener('abort', () => handle.cancel(), { once: true });
-    return handle.result;
-  });
-  progress.end();
-  return { result, dbPath };
+}
+
+/** A contract method on an in-process engine, validated like any front end's call; errors thrown as EngineError. */
+async function engineCall<M extends MethodName>(engine: Engine, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+  const r = await dispatch(engine.handlers, method, input);
+  if (!r.ok) throw new EngineError(r.error.code, r.error.message);
+  return r.value as MethodOutput<M>;
 }
 
 function printTrainResult(result: TrainResult, dbPath: string, json: boolean | undefined): number {
@@ -332,9 +340,10 @@ async function cmdExperiments(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   const counts: Record<string, number | [number, number]> = { list: 0, show: 1, compare: [2, 4] };
   const { values, positionals } = parse(rest, { db: { type: 'string' }, json: { type: 'boolean' } }, counts[sub ?? ''] ?? [0, Infinity]);
-  const db = openDatabase(resolveDbPath(values.db));
+  // The app's engine start-up: a run whose process died is listed as failed ("interrupted"), not running.
+  const engine = createEngine({ dbPath: resolveDbPath(values.db), host: { mode: 'cli' } });
+  const { db } = engine;
   try {
-    markInterrupted(db);
     const out = (value: unknown, text: string) => process.stdout.write(values.json ? `${JSON.stringify(value)}\n` : text);
     if (sub === 'list') {
       const list = listExperiments(db);
@@ -354,7 +363,7 @@ async function cmdExperiments(args: string[]): Promise<number> {
     }
     return 0;
   } finally {
-    db.close();
+    await engine.close();
   }
 }
 

@@ -54,6 +54,8 @@ export interface EngineOptions {
   predictWorker?: URL;
   /** Indexing worker entry; the bundled app passes its built worker file. */
   indexWorker?: URL;
+  /** Where experiment artifact folders go (default: `experiments/` next to the database; the CLI's `--out DIR`). */
+  artifactsRoot?: string;
 }
 
 /** Experiment artifact folders live next to the database. */
@@ -77,7 +79,7 @@ export function createEngine(options: EngineOptions): Engine {
   const jobs = new JobManager(events.emit);
   const { host } = options;
   const config = options.config ?? DEFAULT_CONFIG;
-  const artifactsRoot = artifactsRootFor(options.dbPath);
+  const artifactsRoot = options.artifactsRoot ?? artifactsRootFor(options.dbPath);
   // Runs whose process died mid-training are failed ("interrupted"); their half-written folders go.
   markInterrupted(db);
   removeStaleArtifactTemps(artifactsRoot);
