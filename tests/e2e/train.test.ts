@@ -32,6 +32,7 @@ interface TraceEntry {
   epoch: string;
   points: number;
   progress: number | null;
+  phaseTime: string;
 }
 
 async function traceRunPanel(): Promise<void> {
@@ -49,6 +50,7 @@ async function traceRunPanel(): Promise<void> {
         epoch: text('train-epoch'),
         points: Number(document.querySelector('[data-testid="learning-curves"]')?.getAttribute('data-points') ?? 0),
         progress: value === '' ? null : Number(value),
+        phaseTime: text('train-phase-time'),
       };
       const last = trace.at(-1);
       if (!last || JSON.stringify(last) !== JSON.stringify(entry)) trace.push(entry);
@@ -85,12 +87,16 @@ describe('Train, watch, history and compare in browser mode', () => {
     await expect.poll(() => page.getByTestId('config-validity').textContent()).toBe('Config is valid');
     await traceRunPanel();
     await page.getByTestId('train-start').click();
+    // Feature extraction (most of a first run) shows its elapsed time and the time left.
+    await expect.poll(() => page.getByTestId('train-phase-time').textContent().catch(() => ''), { timeout: 60_000, interval: 200 }).toMatch(/elapsed · about .+ left$/);
+    await screenshot(page, 'train-progress');
 
     await expect.poll(statusOf, { timeout: 180_000, interval: 250 }).toBe('finished');
     const seen = await trace();
     const running = seen.filter((t) => t.status === 'running');
     // Features were extracted first, with their own progress.
     expect(running.some((t) => /^Extracting features: \d+\/1440$/.test(t.phase))).toBe(true);
+    expect(running.some((t) => /^Extracting features/.test(t.phase) && /^\d+\.\d s elapsed · about .+ left$/.test(t.phaseTime))).toBe(true);
     // While the run was still running the curves had 1, 2, 3, 4 and then 5 points, in that order, and the bar moved with them.
     const pointsWhileRunning = [...new Set(running.map((t) => t.points))];
     expect(pointsWhileRunning.filter((p) => p > 0)).toEqual([1, 2, 3, 4, 5].slice(0, pointsWhileRunning.filter((p) => p > 0).length));
@@ -106,8 +112,11 @@ describe('Train, watch, history and compare in browser mode', () => {
     expect(await page.getByTestId('train-epoch').textContent()).toBe('5/5');
     expect(await page.getByTestId('train-backend').textContent()).toMatch(/^(tensorflow|wasm|cpu)$/);
     expect(Number(await page.getByTestId('train-accuracy').textContent())).toBeGreaterThan(0);
-    // uPlot drew real charts (canvas), not just their labels.
+    // uPlot drew real charts (canvas), not just their labels; the kept epoch is said under them.
     expect(await page.getByTestId('accuracy-chart').locator('canvas').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('curve-markers').textContent()).toMatch(/best validation loss at epoch [1-5] \(those weights are kept\)/);
+    // The legend shows the last epoch's values without hovering.
+    expect(await page.getByTestId('accuracy-chart').locator('.u-legend').textContent()).toMatch(/epoch:?\s*5/);
     const shot = await screenshot(page, 'train');
     expect(fs.statSync(shot).size).toBeGreaterThan(10_000);
   });

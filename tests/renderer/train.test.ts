@@ -235,14 +235,22 @@ describe('Train view: a run', () => {
     const { engine, jobId } = await startRun();
     vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z'), toFake: ['Date'] });
     try {
-      engine.trainPhase(jobId, 'extracting features', 100, 1440);
-      await waitFor(() => expect(textOf('train-phase')).toBe('Extracting features: 100/1440'));
+      engine.trainPhase(jobId, 'extracting features', 0, 1440);
+      await waitFor(() => expect(textOf('train-phase')).toBe('Extracting features: 0/1440'));
       // No rate yet: elapsed only.
-      expect(textOf('train-phase-time')).toBe('— 0.0 s elapsed');
-      vi.setSystemTime(new Date('2026-01-01T00:00:10Z'));
-      engine.trainPhase(jobId, 'extracting features', 500, 1440);
-      // 400 clips in 10 s: 940 left take 23.5 s.
-      await waitFor(() => expect(textOf('train-phase-time')).toBe('— 10.0 s elapsed · about 23.5 s left'));
+      expect(textOf('train-phase-time')).toBe('0.0 s elapsed');
+      // The workers took 3 s to start: that is not the rate.
+      vi.setSystemTime(new Date('2026-01-01T00:00:03Z'));
+      engine.trainPhase(jobId, 'extracting features', 10, 1440);
+      await waitFor(() => expect(textOf('train-phase-time')).toBe('3.0 s elapsed'));
+      // 20 more clips is under 2 % of the phase: still no estimate.
+      vi.setSystemTime(new Date('2026-01-01T00:00:03.500Z'));
+      engine.trainPhase(jobId, 'extracting features', 30, 1440);
+      await waitFor(() => expect(textOf('train-phase-time')).toBe('3.5 s elapsed'));
+      vi.setSystemTime(new Date('2026-01-01T00:00:13Z'));
+      engine.trainPhase(jobId, 'extracting features', 410, 1440);
+      // 400 clips in the 10 s since the first progress: 1030 left take 25.75 s.
+      await waitFor(() => expect(textOf('train-phase-time')).toBe('13.0 s elapsed · about 25.8 s left'));
       vi.setSystemTime(new Date('2026-01-01T00:00:12Z'));
       engine.trainEpoch(jobId, 1, 5);
       await waitFor(() => expect(textOf('train-epoch')).toBe('1/5'));
