@@ -19,8 +19,11 @@ const root = path.resolve(import.meta.dirname, '..');
 export const ACCEPTED_FILE = path.join(root, 'scripts', 'electronegativity-accepted.json');
 const SEVERITY = { INFORMATIONAL: 0, LOW: 1, MEDIUM: 2, HIGH: 3 };
 
-/** Strings only TensorFlow.js's own code carries (its URL flags prefix and package name). */
-const TFJS_MARKERS = ['tfjsflags', '@tensorflow/tfjs'];
+/**
+ * Strings only TensorFlow.js's own code carries: its URL flags prefix and its engine's kernel-lookup
+ * error. Not the package name: the page itself tells users to `npm install @tensorflow/tfjs-node`.
+ */
+const TFJS_MARKERS = ['tfjsflags', 'not registered for backend'];
 
 export function containsTensorflow(bundleText) {
   return TFJS_MARKERS.some((marker) => bundleText.includes(marker));

@@ -71,5 +71,7 @@ describe('containsTensorflow', () => {
     const tfjs = fs.readFileSync(require.resolve('@tensorflow/tfjs-core/dist/tf-core.min.js'), 'utf8');
     expect(containsTensorflow(tfjs)).toBe(true);
     expect(containsTensorflow('export const tensor = 1; // a tensor, but not TensorFlow')).toBe(false);
+    // The Train view's advice names the package; that is text, not TensorFlow.js.
+    expect(containsTensorflow('`Native TensorFlow is several times faster: <code>npm install @tensorflow/tfjs-node</code>`')).toBe(false);
   });
 });
