@@ -104,12 +104,19 @@ describe('prediction for an indexed clip', () => {
 describe('stepping through an experiment’s test clips', () => {
   /** The app on the seeded engine, stepping through run 1's test clips from the Experiments view. */
   async function stepThroughRunOne() {
-    const { engine, clips } = await stepThroughRunOne();
+    const engine = seeded();
+    renderApp(engine);
+    const experiment = engine.experiments.find((e) => e.id === 1);
+    if (!experiment) throw new Error('fixtures');
+    const clips = engine.testClipsOf(experiment);
+    await goTo('Experiments');
+    await fireEvent.click(await waitFor(() => screen.getByRole('row', { name: 'Open experiment actor-dnn' })));
+    await fireEvent.click(await waitFor(() => screen.getByTestId('step-test-clips')));
     return { engine, clips };
   }
 
   it('opens the first test clip, steps with Next, and jumps to the next misclassified one', async () => {
-    const { clips } = await stepThroughRunOne();
+    const { engine, clips } = await stepThroughRunOne();
 
     await waitFor(() => expect(textOf('test-position')).toBe(`clip 1 of ${clips.length}`));
     expect(screen.getByRole('button', { name: 'Clip', current: 'page' })).toBeTruthy();
