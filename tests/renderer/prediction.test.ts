@@ -140,14 +140,7 @@ describe('stepping through an experiment’s test clips', () => {
   });
 
   it('keys: N next, P previous, M next misclassified; not while typing in a field or with a modifier', async () => {
-    const engine = seeded();
-    renderApp(engine);
-    const experiment = engine.experiments.find((e) => e.id === 1);
-    if (!experiment) throw new Error('fixtures');
-    const clips = engine.testClipsOf(experiment);
-    await goTo('Experiments');
-    await fireEvent.click(await waitFor(() => screen.getByRole('row', { name: 'Open experiment actor-dnn' })));
-    await fireEvent.click(await waitFor(() => screen.getByTestId('step-test-clips')));
+    const { clips } = await stepThroughRunOne();
     await waitFor(() => expect(textOf('test-position')).toBe(`clip 1 of ${clips.length}`));
     const position = (n: number) => waitFor(() => expect(textOf('test-position')).toBe(`clip ${n} of ${clips.length}`));
 
