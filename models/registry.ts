@@ -9,6 +9,7 @@ import type { Config } from '../shared/config';
 import { CNN_MODEL } from './cnn';
 import { DNN_MODEL } from './dnn';
 import { LSTM_MODEL } from './lstm';
+import { LOGREG_MODEL } from './logreg';
 import type { ModelBuildSpec, ModelDefinition, ModelName } from './types';
 
 export type { ModelArchConfig, ModelBuildSpec, ModelDefinition, ModelInput, ModelName } from './types';
@@ -17,6 +18,7 @@ export const MODEL_REGISTRY: Readonly<Record<ModelName, ModelDefinition>> = Obje
   advanced_dnn: DNN_MODEL,
   cnn: CNN_MODEL,
   lstm: LSTM_MODEL,
+  logreg: LOGREG_MODEL,
 });
 
 export function getModelDefinition(name: ModelName): ModelDefinition {

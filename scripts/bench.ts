@@ -5,7 +5,7 @@
  *   index     cold index of the 1440-clip demo corpus into a fresh DB, and an unchanged re-index
  *   features  cold feature extraction of the corpus (worker pool), per-clip split, cached re-run, peak RSS
  *   train     seconds per epoch of each model (advanced_dnn, cnn, lstm) on the corpus, backend, peak RSS
- *   accuracy  the default config trained with the actor split and with the stratified split, side by side
+ *   accuracy  the default config beside logreg on the actor split, 6-fold actor k-fold and the stratified split
  *   responsiveness  `app.ping` round trips over browser mode's WebSocket while a DNN trains on the corpus
  *   predict   warm per-clip latency (decode → probabilities) of quick DNN/CNN/LSTM models, a 60 s file, and
  *             the cold `emotion-studio predict --model DIR --json` wall time
@@ -133,22 +133,49 @@ async function benchTrain(): Promise<void> {
   }
 }
 
+/**
+ * The default model beside the classical baseline on the same cached features and splits, in one run:
+ * the actor split (held-out test actors) and 6-fold actor k-fold (mean ± sd over folds), plus the
+ * stratified split for contrast (speaker-dependent: optimistic, not comparable to the others).
+ */
 async function benchAccuracy(): Promise<void> {
+  const { getExperiment } = await import('../electron/core/experiments/store');
   const p = await preparedCorpus();
   try {
-    console.log('accuracy — default config (configs/default.yaml: advanced_dnn, 6 emotions, up to 100 epochs, early stopping) on the 1440-clip demo corpus');
-    for (const split of ['actor', 'stratified'] as const) {
-      const r = await runExperiment({
-        db: p.db,
-        datasetId: p.datasetId,
-        config: config({ training: { split } }),
-        name: `accuracy ${split}`,
-        artifactsRoot: p.artifactsRoot,
-        extract: { pool: p.pool },
-      });
-      const label = split === 'actor' ? `actor-independent (test actors ${r.split.testActors.join(', ')})` : 'stratified — speaker-dependent (optimistic)';
-      console.log(`  ${label.padEnd(52)} accuracy ${r.accuracy.toFixed(3)}, macro F1 ${r.macroF1.toFixed(3)}, ${r.epochsRun} epochs, ${r.seconds.toFixed(1)} s`);
+    console.log('accuracy — 1440-clip demo corpus, 6 emotions; default config (advanced_dnn) beside logreg on the same features and splits');
+    const models: Array<{ label: string; model: Record<string, unknown> }> = [
+      { label: 'advanced_dnn (default config)', model: {} },
+      { label: 'logreg, C = 1', model: { name: 'logreg', C: 1 } },
+      { label: 'logreg, C = 0.1', model: { name: 'logreg', C: 0.1 } },
+    ];
+    const splits = [
+      { label: 'actor split', training: { split: 'actor' } },
+      { label: '6-fold actor k-fold', training: { split: 'actor_kfold', k: 6 } },
+      { label: 'stratified (speaker-dependent)', training: { split: 'stratified' } },
+    ] as const;
+    const rows: Array<{ model: string; split: string; acc: number; sd: number | null; f1: number; seconds: number }> = [];
+    for (const split of splits) {
+      for (const m of models) {
+        const r = await runExperiment({
+          db: p.db,
+          datasetId: p.datasetId,
+          config: config({ model: m.model, training: split.training }),
+          name: `accuracy ${m.label} ${split.label}`,
+          artifactsRoot: p.artifactsRoot,
+          extract: { pool: p.pool },
+        });
+        const folds = getExperiment(p.db, r.experimentId).metrics?.folds;
+        rows.push({ model: m.label, split: split.label, acc: folds?.accuracy.mean ?? r.accuracy, sd: folds?.accuracy.sd ?? null, f1: folds?.macroF1.mean ?? r.macroF1, seconds: r.seconds });
+      }
     }
+    console.log(`\n  ${'split'.padEnd(32)}${'model'.padEnd(32)}${'accuracy'.padStart(16)}${'macro F1'.padStart(10)}${'Δ acc vs logreg C=1'.padStart(22)}${'seconds'.padStart(9)}`);
+    for (const row of rows) {
+      const base = rows.find((b) => b.split === row.split && b.model === 'logreg, C = 1');
+      const acc = `${row.acc.toFixed(3)}${row.sd === null ? '' : ` ± ${row.sd.toFixed(3)}`}`;
+      const delta = base && row !== base ? `${row.acc - base.acc >= 0 ? '+' : ''}${(row.acc - base.acc).toFixed(3)}` : '—';
+      console.log(`  ${row.split.padEnd(32)}${row.model.padEnd(32)}${acc.padStart(16)}${row.f1.toFixed(3).padStart(10)}${delta.padStart(22)}${row.seconds.toFixed(1).padStart(9)}`);
+    }
+    console.log('  k-fold rows: mean ± sd over the 6 folds (each fold\'s test actors held out of its training).');
   } finally {
     await p.close();
   }

@@ -51,7 +51,7 @@ const featuresSchema = z
   .strict()
   .refine((f) => f.n_mfcc <= f.mfcc_n_mels, { message: 'at most mfcc_n_mels (the MFCC is taken from that many mel bands)', path: ['n_mfcc'] });
 
-export const MODEL_NAMES = ['advanced_dnn', 'cnn', 'lstm'] as const;
+export const MODEL_NAMES = ['advanced_dnn', 'cnn', 'lstm', 'logreg'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
 const modelSchema = z
@@ -59,6 +59,8 @@ const modelSchema = z
     name: z.enum(MODEL_NAMES).default('advanced_dnn'),
     hidden_layers: z.array(z.number().int().min(1).max(4096)).min(1).max(8).default([256, 128, 64]),
     dropout_rates: z.array(z.number().min(0).lt(1)).max(8).default([0.3, 0.3, 0.2]),
+    /** Extension (`logreg`): inverse L2 strength, scikit-learn's `C` (its default, 1). */
+    C: z.number().positive().max(1e6).default(1),
   })
   .strict()
   .refine((m) => m.dropout_rates.length === 0 || m.dropout_rates.length === m.hidden_layers.length, {

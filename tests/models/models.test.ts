@@ -23,6 +23,8 @@ import { DEFAULT_CONFIG, parseConfig, type Config } from '../../shared/config';
 const STATS_SHAPE = [402];
 const SEQUENCE_SHAPE = [130, 104];
 const NAMES = Object.keys(MODEL_REGISTRY) as ModelName[];
+/** The trained-in-epochs architectures; `logreg` (tests/models/logreg.test.ts) is one fitted softmax layer. */
+const NEURAL = NAMES.filter((name) => name !== 'logreg');
 
 function shapeFor(name: ModelName): number[] {
   return MODEL_REGISTRY[name].input === 'stats' ? STATS_SHAPE : SEQUENCE_SHAPE;
@@ -80,7 +82,8 @@ beforeAll(async () => {
 
 describe('registry', () => {
   it('names each architecture as the config does, with its input kind', () => {
-    expect(NAMES.sort()).toEqual(['advanced_dnn', 'cnn', 'lstm']);
+    expect([...NAMES].sort()).toEqual(['advanced_dnn', 'cnn', 'logreg', 'lstm']);
+    expect(MODEL_REGISTRY.logreg.input).toBe('stats');
     expect(MODEL_REGISTRY.advanced_dnn.input).toBe('stats');
     expect(MODEL_REGISTRY.cnn.input).toBe('sequence');
     expect(MODEL_REGISTRY.lstm.sequenceGroups).toEqual(['mfcc', 'logmel']);
@@ -88,7 +91,7 @@ describe('registry', () => {
       expect(MODEL_REGISTRY[name].name).toBe(name);
       expect(MODEL_REGISTRY[name].describe()).toMatch(/softmax/);
     }
-    expect(() => getModelDefinition('transformer' as ModelName)).toThrow(/Unknown model "transformer" \(known: advanced_dnn, cnn, lstm\)/);
+    expect(() => getModelDefinition('transformer' as ModelName)).toThrow(/Unknown model "transformer" \(known: advanced_dnn, cnn, lstm, logreg\)/);
   });
 
   it('modelSpecFromConfig takes the model section, training.l2, training.batch_norm and training.seed', () => {
@@ -96,7 +99,7 @@ describe('registry', () => {
     expect(modelSpecFromConfig(config, [130, 104], 6)).toEqual({
       inputShape: [130, 104],
       nClasses: 6,
-      config: { name: 'cnn', hidden_layers: [64], dropout_rates: [0.1], l2: 0.01, batchNorm: false },
+      config: { name: 'cnn', hidden_layers: [64], dropout_rates: [0.1], C: 1, l2: 0.01, batchNorm: false },
       seed: 7,
     });
   });
@@ -143,7 +146,7 @@ function expectedParams(name: ModelName, nClasses: number): number {
   return 4 * (104 * u + u * u + u) + denseBn(u, h0) + softmax(h0);
 }
 
-describe.each(NAMES)('%s', (name) => {
+describe.each(NEURAL)('%s', (name) => {
   it('builds at RAVDESS shapes; outputs [batch, nClasses] probability rows', () => {
     const model = buildModel(name, spec(name));
     const params = model.countParams();
@@ -197,7 +200,7 @@ describe.each(NAMES)('%s', (name) => {
 describe('config switches', () => {
   it('batch_norm false: no BatchNormalization layers, Dense/Conv keep their bias and fuse the ReLU', () => {
     const config = configWith({ hidden_layers: [32, 16], dropout_rates: [0.2, 0.1] }, { batch_norm: false });
-    for (const name of NAMES) {
+    for (const name of NEURAL) {
       const model = buildModel(name, { ...spec(name, {}, config) });
       const classes = model.layers.map((l) => l.getClassName());
       expect(classes).not.toContain('BatchNormalization');

@@ -127,6 +127,19 @@ describe('Train view: the config form', () => {
     expect(screen.getByLabelText('Test fraction')).toBeTruthy();
   });
 
+  it('logreg shows its C and hides the neural-network settings; Start sends C', async () => {
+    const { engine } = await openTrain();
+    expect(screen.queryByLabelText('C (inverse L2 strength)')).toBeNull();
+    await fireEvent.change(screen.getByLabelText('Architecture'), { target: { value: 'logreg' } });
+    expect(screen.queryByLabelText('Hidden layers')).toBeNull();
+    expect(screen.queryByLabelText('Dropout rates')).toBeNull();
+    await type('C (inverse L2 strength)', '0.1');
+    await fireEvent.click(startButton());
+    await waitFor(() => expect(engine.callsOf('training.start')).toHaveLength(1));
+    const [call] = engine.callsOf('training.start') as Array<{ config: typeof DEFAULT_CONFIG }>;
+    expect(call?.config.model).toMatchObject({ name: 'logreg', C: 0.1 });
+  });
+
   it('loads a YAML file into the form; an invalid file names itself and changes nothing', async () => {
     await openTrain();
     const file = screen.getByTestId('config-file') as HTMLInputElement;

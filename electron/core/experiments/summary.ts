@@ -43,7 +43,9 @@ export function formatExperimentSummary(e: Experiment): string {
     `Emotion Studio — experiment ${e.id} "${e.name}" (${e.status})`,
     `Created ${e.createdAt}${e.finishedAt ? `, ended ${e.finishedAt}` : ''}`,
     `Dataset: ${e.datasetRoot}`,
-    `Model: ${e.modelName} (hidden layers ${e.config.model.hidden_layers.join('-')}, dropout ${e.config.model.dropout_rates.join('/') || 'none'})`,
+    e.modelName === 'logreg'
+      ? `Model: logreg (multinomial logistic regression, L2, C ${e.config.model.C}${e.config.training.class_weights ? ', balanced class weights' : ''})`
+      : `Model: ${e.modelName} (hidden layers ${e.config.model.hidden_layers.join('-')}, dropout ${e.config.model.dropout_rates.join('/') || 'none'})`,
     `Backend: ${e.backend ?? 'unknown'}`,
   ];
   if (e.split) lines.push(`Split: ${describeSplit(e.split)}`);

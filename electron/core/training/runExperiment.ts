@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
+import { fitLogisticRegression, setLogregWeights } from '../../../models/logreg';
 import { MODEL_REGISTRY, buildModel, compileForTraining } from '../../../models/registry';
 import type { Config } from '../../../shared/config';
 import { EngineError, toRpcError } from '../../../shared/errors';
@@ -228,6 +229,30 @@ export function epochsLeft(log: EpochLog, training: Config['training'], runsLeft
   return { etaSeconds: perEpoch * upper, etaMinSeconds: perEpoch * lower };
 }
 
+/** Mean cross-entropy and accuracy of probabilities `p` (n × k) against `labels`. */
+function scores(p: Float32Array, labels: Int32Array, k: number): { loss: number; acc: number } {
+  let loss = 0;
+  let correct = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const y = labels[i] as number;
+    loss -= Math.log(Math.max(1e-12, p[i * k + y] as number));
+    if (argmaxRows(p.subarray(i * k, (i + 1) * k), k)[0] === y) correct++;
+  }
+  return { loss: loss / Math.max(1, labels.length), acc: correct / Math.max(1, labels.length) };
+}
+
+/** Fit `logreg` (models/logreg.ts) on the standardised training rows and put its weights into `model`. */
+function fitLogregModel(model: tf.LayersModel, train: FitData, validation: FitData, nClasses: number, config: Config): { history: EpochLog[]; bestEpoch: number; cancelled: boolean } {
+  const started = performance.now();
+  const d = train.sampleShape.reduce((a, b) => a * b, 1);
+  const fit = fitLogisticRegression(train.x, train.labels, d, nClasses, { C: config.model.C, balanced: config.training.class_weights });
+  setLogregWeights(model, fit);
+  const t = scores(predictProbabilities(model, train.x, train.sampleShape), train.labels, nClasses);
+  const v = scores(predictProbabilities(model, validation.x, validation.sampleShape), validation.labels, nClasses);
+  const log: EpochLog = { epoch: 1, loss: t.loss, acc: t.acc, valLoss: v.loss, valAcc: v.acc, lr: 0, seconds: (performance.now() - started) / 1000, bestEpoch: 1 };
+  return { history: [log], bestEpoch: 1, cancelled: false };
+}
+
 /** Standardise with statistics of the training rows only, fit, and evaluate one train/validation/test run. */
 async function trainOne(
   o: RunExperimentOptions,
@@ -266,26 +291,26 @@ async function trainOne(
     config: { ...config.model, l2: config.training.l2, batchNorm: config.training.batch_norm },
     seed: config.training.seed + (fold.fold ?? 0),
   });
-  compileForTraining(model, config.training.learning_rate);
   const history: EpochLog[] = [];
   histories.push(history);
   const epochs = config.training.epochs;
-  const result = await fitModel({
-    model,
-    train,
-    validation,
-    nClasses,
-    training: config.training,
-    signal,
-    onEpoch: (log) => {
-      history.push(log);
-      recordProgress(o.db, experimentId, { history: histories });
-      const elapsed = (performance.now() - trainStarted) / 1000;
-      const runsLeft = (fold.folds ?? 1) - (fold.fold ?? 1);
-      const perEpoch = history.reduce((s, e) => s + e.seconds, 0) / history.length;
-      o.onEpoch?.({ ...log, experimentId, epochs, ...fold, secondsElapsed: elapsed, ...epochsLeft(log, config.training, runsLeft, perEpoch) });
-    },
-  });
+  const report = (log: EpochLog): void => {
+    history.push(log);
+    recordProgress(o.db, experimentId, { history: histories });
+    const elapsed = (performance.now() - trainStarted) / 1000;
+    const runsLeft = (fold.folds ?? 1) - (fold.fold ?? 1);
+    const perEpoch = history.reduce((s, e) => s + e.seconds, 0) / history.length;
+    o.onEpoch?.({ ...log, experimentId, epochs: config.model.name === 'logreg' ? 1 : epochs, ...fold, secondsElapsed: elapsed, ...epochsLeft(log, config.training, runsLeft, perEpoch) });
+  };
+  let result: { history: EpochLog[]; bestEpoch: number; cancelled: boolean };
+  if (config.model.name === 'logreg') {
+    // A convex fit to convergence, not epochs: one log entry with its train and validation scores.
+    result = fitLogregModel(model, train, validation, nClasses, config);
+    report(result.history[0] as EpochLog);
+  } else {
+    compileForTraining(model, config.training.learning_rate);
+    result = await fitModel({ model, train, validation, nClasses, training: config.training, signal, onEpoch: (log) => report(log) });
+  }
   const best = result.history.find((h) => h.epoch === result.bestEpoch);
   const predictions = argmaxRows(predictProbabilities(model, test.x, data.sampleShape), nClasses);
   const confusion = confusionMatrix(Array.from(test.labels), predictions, nClasses);

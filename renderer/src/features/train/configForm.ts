@@ -49,12 +49,23 @@ const splitIs =
   (v: FormValues): boolean =>
     kinds.includes(String(v['training.split']));
 
+const neural = (v: FormValues): boolean => v['model.name'] !== 'logreg';
+
 export const FIELDS: readonly FieldSpec[] = [
   { key: 'model.name', label: 'Architecture', kind: 'select', section: 'model', options: MODEL_NAMES },
-  { key: 'model.hidden_layers', label: 'Hidden layers', kind: 'list', section: 'model', hint: 'units per layer, e.g. 256, 128, 64' },
-  { key: 'model.dropout_rates', label: 'Dropout rates', kind: 'list', section: 'model', hint: 'one per hidden layer, or empty for none' },
-  { key: 'training.batch_norm', label: 'Batch normalisation', kind: 'bool', section: 'model' },
-  { key: 'training.l2', label: 'L2 weight decay', kind: 'number', section: 'model', step: 'any' },
+  { key: 'model.hidden_layers', label: 'Hidden layers', kind: 'list', section: 'model', hint: 'units per layer, e.g. 256, 128, 64', when: neural },
+  { key: 'model.dropout_rates', label: 'Dropout rates', kind: 'list', section: 'model', hint: 'one per hidden layer, or empty for none', when: neural },
+  { key: 'training.batch_norm', label: 'Batch normalisation', kind: 'bool', section: 'model', when: neural },
+  { key: 'training.l2', label: 'L2 weight decay', kind: 'number', section: 'model', step: 'any', when: neural },
+  {
+    key: 'model.C',
+    label: 'C (inverse L2 strength)',
+    kind: 'number',
+    section: 'model',
+    step: 'any',
+    hint: "scikit-learn's C: larger means a weaker penalty",
+    when: (v) => !neural(v),
+  },
 
   { key: 'training.epochs', label: 'Epochs', kind: 'number', section: 'optimisation', step: '1' },
   { key: 'training.batch_size', label: 'Batch size', kind: 'number', section: 'optimisation', step: '1' },

@@ -1,0 +1,54 @@
+/**
+ * `logreg` as a first-class model: `model.name: logreg` trains through the same experiment pipeline as
+ * the neural models (scaler from training actors, artifacts, evaluation), and its saved model reproduces
+ * the evaluation through the prediction path.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ARTIFACT_FILES } from '../../../../electron/core/experiments/artifacts';
+import { getExperiment } from '../../../../electron/core/experiments/store';
+import { disposePredictor, loadPredictor } from '../../../../electron/core/prediction/predictor';
+import { predictFile } from '../../../../electron/core/prediction/predictFile';
+import { initResampler } from '../../../../electron/core/audio/resample';
+import { trainQuickExperiment, type TrainedExperiment } from '../../../helpers/trainedModel';
+
+const corpus = inject('corpus8');
+let trained: TrainedExperiment;
+
+beforeAll(async () => {
+  await initResampler();
+  trained = await trainQuickExperiment(corpus, { model: { name: 'logreg', C: 0.1 } }, 'logreg quick');
+});
+afterAll(() => trained?.db.close());
+
+describe('logreg through the experiment pipeline', () => {
+  it('finishes with every artifact, one logged fit (train and validation scores), held-out actors only', () => {
+    const { result } = trained;
+    expect(result).toMatchObject({ status: 'finished', epochsRun: 1, split: { kind: 'actor', testActors: [7, 8], validationActors: [5, 6] } });
+    expect([...result.artifacts.files].sort()).toEqual([...ARTIFACT_FILES].sort());
+    for (const f of ARTIFACT_FILES) expect(fs.existsSync(path.join(result.artifacts.dir, f)), f).toBe(true);
+    const saved = getExperiment(trained.db, result.experimentId);
+    expect(saved.modelName).toBe('logreg');
+    expect(saved.history).toHaveLength(1);
+    const [log] = saved.history[0] ?? [];
+    expect(log).toMatchObject({ epoch: 1, bestEpoch: 1, lr: 0 });
+    for (const k of ['loss', 'acc', 'valLoss', 'valAcc'] as const) expect(Number.isFinite(log?.[k]), k).toBe(true);
+    // Six classes: chance is 1/6.
+    expect(result.accuracy).toBeGreaterThan(2 / 6);
+    expect(fs.readFileSync(path.join(result.artifacts.dir, 'results_summary.txt'), 'utf8')).toContain(
+      'Model: logreg (multinomial logistic regression, L2, C 0.1, balanced class weights)',
+    );
+  });
+
+  it('its saved model gives every test clip the label its evaluation recorded', async () => {
+    const predictor = await loadPredictor(trained.artifactsDir);
+    try {
+      const saved = JSON.parse(fs.readFileSync(path.join(trained.artifactsDir, 'test_predictions.json'), 'utf8')) as Array<{ path: string; predicted: string }>;
+      expect(saved.length).toBe(trained.result.split.counts.test);
+      for (const s of saved) expect(predictFile(predictor, path.join(corpus, s.path)).emotion, s.path).toBe(s.predicted);
+    } finally {
+      disposePredictor(predictor);
+    }
+  });
+});
