@@ -175,6 +175,22 @@ export interface ComparisonRow {
   best: number[];
 }
 
+/** For two runs: whether the second is really better than the first, on the clips both judged. */
+export type PairedSignificance =
+  | {
+      paired: true;
+      /** Test clips both runs judged (the same clips: same dataset, same test set). */
+      clips: number;
+      /** Clips only the first run got right, and only the second. */
+      onlyFirstCorrect: number;
+      onlySecondCorrect: number;
+      /** McNemar's exact two-sided p-value on those disagreements. */
+      mcnemarP: number;
+      /** accuracy(second) − accuracy(first) with a paired bootstrap 95 % interval. */
+      accuracyDifference: { difference: number; low: number; high: number; resamples: number };
+    }
+  | { paired: false; reason: string };
+
 export interface ExperimentComparison {
   experiments: Array<{
     id: number;
@@ -200,6 +216,8 @@ export interface ExperimentComparison {
    * ranked, so no row marks a best value.
    */
   likeForLike: boolean;
+  /** Two runs only (null for 3–4): a paired test on their test clips, or why there is none. */
+  significance: PairedSignificance | null;
   /** Human-readable cautions: different datasets or splits, speaker-dependent results, unfinished runs. */
   warnings: string[];
 }

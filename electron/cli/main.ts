@@ -16,6 +16,7 @@ import { loadConfigFile } from '../core/config';
 import { generateDemoCorpus } from '../core/corpus';
 import { extractDataset } from '../core/extraction/extractDataset';
 import { findExperiment, getExperiment, listExperiments } from '../core/experiments/store';
+import { testClipsOrWhy } from '../core/experiments/testClips';
 import { compareExperiments } from '../core/experiments/compare';
 import type { ExperimentComparison } from '../../shared/experiments';
 import { formatExperimentSummary } from '../core/experiments/summary';
@@ -332,6 +333,19 @@ function formatComparison(c: ExperimentComparison): string {
   lines.push('', 'Config keys that differ:', ...(c.configDiff.length ? c.configDiff.map((d) => `${d.key.padEnd(width)}${cells(d.values)}`) : ['  (none)']));
   lines.push('', `Metrics${marks}:`, ...c.summary.map((r) => `${r.label.padEnd(width)}${metricCells(r.values, r.best)}`));
   lines.push('', `Per class${marks}:`, ...c.perClass.map((r) => `${r.label.padEnd(width)}${metricCells(r.values, r.best)}`));
+  const s = c.significance;
+  if (s?.paired) {
+    const d = s.accuracyDifference;
+    const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} pts`;
+    lines.push(
+      '',
+      `Paired test on the same ${s.clips} test clips (#${c.experiments[1]?.id} vs #${c.experiments[0]?.id}):`,
+      `  accuracy difference ${pct(d.difference)}, bootstrap 95 % interval ${pct(d.low)} to ${pct(d.high)} (${d.resamples} resamples)`,
+      `  McNemar exact p = ${s.mcnemarP < 0.0001 ? s.mcnemarP.toExponential(1) : s.mcnemarP.toFixed(4)} (only #${c.experiments[0]?.id} right: ${s.onlyFirstCorrect}, only #${c.experiments[1]?.id} right: ${s.onlySecondCorrect})`,
+    );
+  } else if (s) {
+    lines.push('', `No paired test: ${s.reason}`);
+  }
   if (c.warnings.length) lines.push('', ...c.warnings.map((w) => `! ${w}`));
   return `${lines.join('\n')}\n`;
 }
@@ -356,7 +370,7 @@ async function cmdExperiments(args: string[]): Promise<number> {
       const e = findExperiment(db, positionals[0] as string);
       out(e, `${formatExperimentSummary(e)}${e.artifactsDir ? `\nArtifacts: ${e.artifactsDir}\n` : ''}`);
     } else if (sub === 'compare') {
-      const c = compareExperiments(positionals.map((p) => findExperiment(db, p)));
+      const c = compareExperiments(positionals.map((p) => findExperiment(db, p)), (e) => testClipsOrWhy(db, e));
       out(c, formatComparison(c));
     } else {
       throw new UsageError(`experiments needs list, show or compare${sub ? `, not "${sub}"` : ''}`);

@@ -20,7 +20,7 @@ import { featureLayout } from './features';
 import { removeStaleArtifactTemps } from './experiments/artifacts';
 import { getExperiment, listExperiments, markInterrupted, updateExperiment } from './experiments/store';
 import { compareExperiments } from './experiments/compare';
-import { experimentTestClips } from './experiments/testClips';
+import { experimentTestClips, testClipsOrWhy } from './experiments/testClips';
 import { OpenedFiles } from './files/openedFiles';
 import { playerAudio } from './files/playerAudio';
 import { createPredictionService, type PredictionService } from './prediction/service';
@@ -197,7 +197,7 @@ export function createEngine(options: EngineOptions): Engine {
     },
     'experiments.list': () => listExperiments(db),
     'experiments.get': ({ id }) => getExperiment(db, id),
-    'experiments.compare': ({ ids }) => compareExperiments(ids.map((id) => getExperiment(db, id))),
+    'experiments.compare': ({ ids }) => compareExperiments(ids.map((id) => getExperiment(db, id)), (e) => testClipsOrWhy(db, e)),
     'experiments.update': ({ id, name, notes }) => updateExperiment(db, id, { name, notes }),
     'experiments.delete': ({ id }) => {
       deleteExperiment(db, artifactsRoot, id);

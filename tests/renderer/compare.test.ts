@@ -12,7 +12,7 @@ import type { ClassificationReport, Experiment } from '../../shared/experiments'
 import CompareView from '../../renderer/src/features/compare/CompareView.svelte';
 import { overlaidCurves, TOO_MANY_MESSAGE } from '../../renderer/src/features/compare/compareQuery';
 import { CompareStore } from '../../renderer/src/features/compare/compareStore.svelte';
-import { FakeEngine } from './fakeEngine';
+import { FakeEngine, RAVDESS_ROOT } from './fakeEngine';
 import { ACTOR_CONFUSION, actorRerun, actorVariant, KFOLD_CONFUSION, LABELS, reportFrom, STRATIFIED_CONFUSION } from './fakeExperiments';
 
 let controller: AbortController;
@@ -299,6 +299,28 @@ describe('warnings', () => {
     await pick(4, 5);
     await waitForColumns([1, 5]);
     expect(screen.queryByTestId('compare-warnings')).toBeNull();
+  });
+
+  it('two runs on the same test clips: the paired difference, its interval and McNemar’s p; other test sets: why not', async () => {
+    const engine = new FakeEngine();
+    // The fake's test clips come from the dataset's clips, so this test has one.
+    engine.seedDataset(RAVDESS_ROOT);
+    await openCompare(
+      [actorVariant(5, 'other-corpus', 6, STRATIFIED_CONFUSION, 0.0005, { datasetId: 2, datasetRoot: '/data/other-corpus' }), actorVariant(6, 'actor-c', 7, KFOLD_CONFUSION)],
+      engine,
+    );
+    await pick(1, 6);
+    await waitForColumns([1, 6]);
+    const block = screen.getByTestId('compare-significance');
+    expect(block.getAttribute('data-paired')).toBe('true');
+    expect(within(block).getByTestId('significance-difference').textContent).toMatch(/^[+−]\d+\.\d pts$/);
+    expect(within(block).getByTestId('significance-interval').textContent).toMatch(/^[+−]\d+\.\d pts to [+−]\d+\.\d pts$/);
+    expect(within(block).getByTestId('significance-p').textContent).toMatch(/^p = /);
+    // Run 1 against a run on another dataset: nothing to pair.
+    await pick(6, 5);
+    await waitForColumns([1, 5]);
+    expect(screen.getByTestId('compare-significance').getAttribute('data-paired')).toBe('false');
+    expect(screen.getByTestId('significance-reason').textContent).toBe('The runs were tested on different datasets: there are no clips to pair, so no significance test.');
   });
 
   it('shows each run’s dataset, and warns (marking nothing) when they differ', async () => {

@@ -233,7 +233,7 @@ export class FakeEngine implements Transport {
       return structuredClone(found);
     },
     // The engine's own pure comparison over the stored runs.
-    'experiments.compare': (payload) => compareExperiments((payload as { ids: number[] }).ids.map((id) => this.#experiment(id))),
+    'experiments.compare': (payload) => compareExperiments((payload as { ids: number[] }).ids.map((id) => this.#experiment(id)), (e) => this.#testClipsOrWhy(e)),
     'experiments.update': (payload) => {
       const { id, name, notes } = payload as { id: number; name?: string; notes?: string };
       const found = this.#experiment(id);
@@ -449,6 +449,15 @@ export class FakeEngine implements Transport {
   }
 
   /** An experiment's test clips: its test actors' clips of its emotions; every 4th is "misclassified" as the next label. */
+  /** Like the engine's testClipsOrWhy: the clips, or why there are none. */
+  #testClipsOrWhy(experiment: Experiment): TestClip[] | { unavailable: string } {
+    try {
+      return this.testClipsOf(experiment);
+    } catch (err) {
+      return { unavailable: (err as Error).message };
+    }
+  }
+
   testClipsOf(experiment: Experiment): TestClip[] {
     const dataset = this.datasets.find((d) => d.info.id === experiment.datasetId);
     if (!dataset || !experiment.metrics) throw this.#error('NOT_FOUND', `Experiment ${experiment.id} has no test predictions`);

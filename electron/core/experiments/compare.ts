@@ -5,8 +5,11 @@
  * value is marked best).
  */
 import { EngineError } from '../../../shared/errors';
+import type { TestClip } from '../../../shared/prediction';
+import { bootstrapAccuracyDifference, mcnemarExact } from '../evaluation/significance';
 import {
   SPEAKER_DEPENDENT_LABEL,
+  type PairedSignificance,
   type ComparisonRow,
   type ConfigDifference,
   type Experiment,
@@ -72,7 +75,39 @@ function notLikeForLike(all: readonly Experiment[]): string[] {
   return reasons;
 }
 
-export function compareExperiments(experiments: readonly Experiment[]): ExperimentComparison {
+/** A run's evaluated test clips, or why there are none (a missing artifact, an unindexed dataset). */
+export type TestClipsOf = (e: Experiment) => TestClip[] | { unavailable: string };
+
+/** McNemar and the bootstrap for two runs that judged exactly the same test clips. */
+export function pairedSignificance(a: Experiment, b: Experiment, testClipsOf: TestClipsOf): PairedSignificance {
+  if (a.datasetRoot !== b.datasetRoot) return { paired: false, reason: 'The runs were tested on different datasets: there are no clips to pair, so no significance test.' };
+  const [ca, cb] = [testClipsOf(a), testClipsOf(b)];
+  for (const [e, c] of [[a, ca], [b, cb]] as const) {
+    if (!Array.isArray(c)) return { paired: false, reason: `No test clips of experiment ${e.id} to pair: ${c.unavailable}.` };
+  }
+  const byClip = new Map((cb as TestClip[]).map((t) => [t.clipId, t]));
+  const first = ca as TestClip[];
+  if (first.length !== byClip.size || first.some((t) => !byClip.has(t.clipId))) {
+    return {
+      paired: false,
+      reason: `The runs were tested on different clips (${first.length} and ${byClip.size} test clips, not the same ones): a paired test needs the same test set, so there is no p-value.`,
+    };
+  }
+  const correctA = first.map((t) => t.correct);
+  const correctB = first.map((t) => (byClip.get(t.clipId) as TestClip).correct);
+  const onlyFirstCorrect = correctA.filter((ok, i) => ok && !correctB[i]).length;
+  const onlySecondCorrect = correctB.filter((ok, i) => ok && !correctA[i]).length;
+  return {
+    paired: true,
+    clips: first.length,
+    onlyFirstCorrect,
+    onlySecondCorrect,
+    mcnemarP: mcnemarExact(onlyFirstCorrect, onlySecondCorrect),
+    accuracyDifference: bootstrapAccuracyDifference(correctA, correctB),
+  };
+}
+
+export function compareExperiments(experiments: readonly Experiment[], testClipsOf?: TestClipsOf): ExperimentComparison {
   if (experiments.length < 2 || experiments.length > 4) {
     throw new EngineError('INVALID_PAYLOAD', `compare takes 2 to 4 experiments, got ${experiments.length}`);
   }
@@ -116,6 +151,10 @@ export function compareExperiments(experiments: readonly Experiment[]): Experime
     summary,
     perClass,
     likeForLike,
+    significance:
+      experiments.length === 2 && testClipsOf
+        ? pairedSignificance(experiments[0] as Experiment, experiments[1] as Experiment, testClipsOf)
+        : null,
     warnings,
   };
 }

@@ -36,3 +36,12 @@ export function experimentTestClips(db: Db, experiment: Experiment): TestClip[] 
     return [{ clipId: p.clipId, datasetId, path: p.path, groundTruth: row.emotion, predicted: p.predicted, correct: row.emotion === p.predicted }];
   });
 }
+
+/** The run's test clips, or why they cannot be had (for comparisons, which go on without them). */
+export function testClipsOrWhy(db: Db, experiment: Experiment): TestClip[] | { unavailable: string } {
+  try {
+    return experimentTestClips(db, experiment);
+  } catch (err) {
+    return { unavailable: (err as Error).message };
+  }
+}

@@ -44,6 +44,13 @@ describe('emotion-studio experiments', () => {
     expect(c.summary.find((s) => s.label === 'accuracy')?.values).toEqual([a.accuracy, b.accuracy]);
     expect(c.perClass.find((s) => s.label === 'happy f1')?.values).toEqual([a.perClass.happy?.f1, b.perClass.happy?.f1]);
     expect(c.warnings).toEqual([]);
+    // Same split, same clips: McNemar's test and the bootstrap interval of the accuracy difference.
+    expect(c.significance).toMatchObject({ paired: true, clips: a.split.counts.test });
+    if (c.significance?.paired) {
+      expect(c.significance.accuracyDifference.difference).toBeCloseTo(b.accuracy - a.accuracy, 10);
+      expect(c.significance.mcnemarP).toBeGreaterThan(0);
+      expect(c.significance.mcnemarP).toBeLessThanOrEqual(1);
+    }
   });
 
   it('compare prints a readable table with best values marked', async () => {
@@ -55,6 +62,8 @@ describe('emotion-studio experiments', () => {
     const row = /^accuracy\s+(\d\.\d{3})( \*)?\s+(\d\.\d{3})( \*)?\s*$/m.exec(r.stdout);
     expect(row).not.toBeNull();
     expect([Boolean(row?.[2]), Boolean(row?.[4])]).toEqual([a >= b, b >= a]);
+    expect(r.stdout).toMatch(/^Paired test on the same \d+ test clips/m);
+    expect(r.stdout).toMatch(/^  McNemar exact p = /m);
   });
 
   it('list and show', async () => {

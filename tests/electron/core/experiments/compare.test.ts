@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { bestIndices, compareExperiments, configDiff } from '../../../../electron/core/experiments/compare';
+import { bestIndices, compareExperiments, configDiff, type TestClipsOf } from '../../../../electron/core/experiments/compare';
+import { mcnemarExact } from '../../../../electron/core/evaluation/significance';
+import type { TestClip } from '../../../../shared/prediction';
 import { DEFAULT_CONFIG, type Config } from '../../../../shared/config';
 import type { Experiment, ExperimentMetrics, SplitInfo } from '../../../../shared/experiments';
 
@@ -104,6 +106,33 @@ describe('compareExperiments', () => {
     const c = compareExperiments([a, b, cancelled]);
     expect(c.likeForLike).toBe(true);
     expect(c.summary.find((r) => r.label === 'accuracy')?.best).toEqual([1]);
+  });
+
+  it('two runs on the same test clips get McNemar and a bootstrap interval; different clips or a missing artifact say why', () => {
+    const a = experiment(1, DEFAULT_CONFIG, split('actor', [21, 22]), metrics(0.6, { happy: 0.7 }));
+    const b = experiment(2, withTraining({ l2: 0.01 }), split('actor', [21, 22]), metrics(0.7, { happy: 0.8 }));
+    const clip = (clipId: number, correct: boolean): TestClip => ({ clipId, datasetId: 1, path: `c${clipId}.wav`, groundTruth: 'happy', predicted: correct ? 'happy' : 'sad', correct });
+    // 40 clips: both right on 20, only b on 12, only a on 3, neither on 5.
+    const verdicts = Array.from({ length: 40 }, (_, i) => (i < 20 ? [true, true] : i < 32 ? [false, true] : i < 35 ? [true, false] : [false, false]));
+    const clipsOf: TestClipsOf = (e) => verdicts.map(([ra, rb], i) => clip(100 + i, (e.id === 1 ? ra : rb) as boolean));
+    const sig = compareExperiments([a, b], clipsOf).significance;
+    expect(sig).toMatchObject({ paired: true, clips: 40, onlyFirstCorrect: 3, onlySecondCorrect: 12 });
+    if (!sig?.paired) throw new Error('expected a paired test');
+    expect(sig.mcnemarP).toBe(mcnemarExact(3, 12));
+    expect(sig.accuracyDifference.difference).toBeCloseTo(9 / 40, 12);
+    expect(sig.accuracyDifference.low).toBeLessThan(9 / 40);
+
+    const shifted: TestClipsOf = (e) => clipsOf(e).map((c) => (e.id === 2 ? { ...c, clipId: c.clipId + 1 } : c));
+    expect(compareExperiments([a, b], shifted).significance).toEqual({
+      paired: false,
+      reason: 'The runs were tested on different clips (40 and 40 test clips, not the same ones): a paired test needs the same test set, so there is no p-value.',
+    });
+    expect(compareExperiments([a, b], () => ({ unavailable: 'test_predictions.json is missing' })).significance).toEqual({
+      paired: false,
+      reason: 'No test clips of experiment 1 to pair: test_predictions.json is missing.',
+    });
+    // Three runs: no pairwise test is offered.
+    expect(compareExperiments([a, b, a], clipsOf).significance).toBeNull();
   });
 
   it('takes 2 to 4 experiments', () => {
