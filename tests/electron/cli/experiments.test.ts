@@ -63,7 +63,7 @@ describe('emotion-studio experiments', () => {
     expect(row).not.toBeNull();
     expect([Boolean(row?.[2]), Boolean(row?.[4])]).toEqual([a >= b, b >= a]);
     expect(r.stdout).toMatch(/^Paired test on the same \d+ test clips/m);
-    expect(r.stdout).toMatch(/^  McNemar exact p = /m);
+    expect(r.stdout).toMatch(/^ {2}McNemar exact p = /m);
   });
 
   it('list and show', async () => {

@@ -122,7 +122,7 @@ describe('compareExperiments', () => {
     expect(sig.accuracyDifference.difference).toBeCloseTo(9 / 40, 12);
     expect(sig.accuracyDifference.low).toBeLessThan(9 / 40);
 
-    const shifted: TestClipsOf = (e) => clipsOf(e).map((c) => (e.id === 2 ? { ...c, clipId: c.clipId + 1 } : c));
+    const shifted: TestClipsOf = (e) => (clipsOf(e) as TestClip[]).map((c) => (e.id === 2 ? { ...c, clipId: c.clipId + 1 } : c));
     expect(compareExperiments([a, b], shifted).significance).toEqual({
       paired: false,
       reason: 'The runs were tested on different clips (40 and 40 test clips, not the same ones): a paired test needs the same test set, so there is no p-value.',
