@@ -3,6 +3,7 @@
  * two runs disagree about, and a paired bootstrap interval of the accuracy difference. Both need the
  * same clips judged by both runs; on different test sets there is nothing to pair.
  */
+import { mulberry32 } from '../random';
 
 /** ln C(n, k), exactly enough for n in the thousands (a sum of logs). */
 function logChoose(n: number, k: number): number {
@@ -25,18 +26,6 @@ export function mcnemarExact(b: number, c: number): number {
   return Math.min(1, 2 * tail);
 }
 
-/** mulberry32: a small seeded PRNG, so an interval is the same every time it is computed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface BootstrapInterval {
   /** accuracy(B) − accuracy(A) on the clips as they are. */
   difference: number;
@@ -57,7 +46,7 @@ export function bootstrapAccuracyDifference(correctA: readonly boolean[], correc
     diff[i] = (correctB[i] ? 1 : 0) - (correctA[i] ? 1 : 0);
     total += diff[i] as number;
   }
-  const random = rng(seed);
+  const random = mulberry32(seed);
   const samples = new Float64Array(resamples);
   for (let r = 0; r < resamples; r++) {
     let s = 0;

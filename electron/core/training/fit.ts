@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Config } from '../../../shared/config';
 import type { EpochLog } from '../../../shared/experiments';
 import { setLearningRate } from '../../../models/registry';
+import { mulberry32 } from '../random';
 
 export interface FitData {
   /** n × sampleShape, row-major, already standardised. */
@@ -29,18 +30,6 @@ export interface FitResult {
   history: EpochLog[];
   bestEpoch: number;
   cancelled: boolean;
-}
-
-/** mulberry32: a tiny seeded PRNG for the per-epoch shuffle. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** sklearn's 'balanced': n / (classes × count). RAVDESS neutral has half the clips of the others. */
@@ -68,7 +57,7 @@ export async function fitModel(options: FitOptions): Promise<FitResult> {
   const { model, training, signal, onEpoch, nClasses } = options;
   if (options.train.labels.length === 0) throw new Error('no training samples');
   if (options.validation.labels.length === 0) throw new Error('no validation samples');
-  const random = rng(training.seed);
+  const random = mulberry32(training.seed);
   const train = tensors(options.train, nClasses);
   const val = tensors(options.validation, nClasses);
   const classWeight = training.class_weights ? balancedClassWeights(options.train.labels, nClasses) : undefined;
