@@ -52,9 +52,28 @@ export interface Prediction {
    * mostly padding, very quiet); `warnings` says how. The verdict is then no evidence, however confident.
    */
   outOfDomain: boolean;
+  /**
+   * For an indexed clip: whether the answering model saw it (its actor, or itself) in training. Only a
+   * held-out clip's prediction is evidence; a training clip's is optimistic.
+   */
+  standing?: ClipStanding;
   /** Human-readable cautions (silence, a ground truth the model was not trained on, …). */
   warnings: string[];
   timings: { decodeMs: number; featuresMs: number; modelMs: number; totalMs: number };
+}
+
+/** Where an indexed clip stood for the model that judged it. */
+export interface ClipStanding {
+  /**
+   * `test`: held out (its actor, for speaker-independent splits); `validation`: its actor chose when
+   * training stopped; `train`: its actor (or, speaker-dependent, the clip) was trained on; `other`: the
+   * clip is from another dataset than the model's.
+   */
+  role: 'test' | 'validation' | 'train' | 'other';
+  /** True only when the model never saw this clip's speaker (or the clip, on another dataset). */
+  heldOut: boolean;
+  /** One sentence for the user, e.g. "held out: actor 07 was one of this model's test actors". */
+  text: string;
 }
 
 /** Largest audio file the renderer may upload (browser mode's "open a WAV"; drag-and-drop). */

@@ -21,6 +21,7 @@ import { removeStaleArtifactTemps } from './experiments/artifacts';
 import { getExperiment, listExperiments, markInterrupted, updateExperiment } from './experiments/store';
 import { compareExperiments } from './experiments/compare';
 import { experimentTestClips, testClipsOrWhy } from './experiments/testClips';
+import { clipStanding, deployedFold } from './experiments/standing';
 import { OpenedFiles } from './files/openedFiles';
 import { playerAudio } from './files/playerAudio';
 import { createPredictionService, type PredictionService } from './prediction/service';
@@ -238,19 +239,24 @@ export function createEngine(options: EngineOptions): Engine {
       }
       return clipFeaturesView(null, result, featureNames, spec.audio, spec.dsp);
     },
-    'predict.clip': ({ experimentId, source, hopSec }) => {
-      let file: string;
-      let displayName: string;
-      if (source.kind === 'clip') {
-        const clip = getClip(db, source.datasetId, source.clipId);
-        file = clip.file;
-        displayName = clip.clip.path;
-      } else {
+    'predict.clip': async ({ experimentId, source, hopSec }) => {
+      if (source.kind === 'file') {
         const opened = files.get(source.fileId);
-        file = opened.path;
-        displayName = opened.file.name;
+        return predictions().predict({ experimentId, path: opened.path, hopSec, displayName: opened.file.name });
       }
-      return predictions().predict({ experimentId, path: file, hopSec, displayName });
+      const { clip, file } = getClip(db, source.datasetId, source.clipId);
+      const prediction = await predictions().predict({ experimentId, path: file, hopSec, displayName: clip.path });
+      // Say whether the answering model saw this clip's speaker: only a held-out clip's verdict is evidence.
+      if (prediction.experimentId !== null) {
+        const experiment = getExperiment(db, prediction.experimentId);
+        const tested = experiment.split?.speakerDependent ? testClipsOrWhy(db, experiment) : null;
+        const standing = clipStanding(experiment, { id: clip.id, actor: clip.actor, datasetId: source.datasetId }, {
+          deployedFold: deployedFold(experiment.artifactsDir),
+          testClipIds: Array.isArray(tested) ? new Set(tested.map((t) => t.clipId)) : null,
+        });
+        if (standing) prediction.standing = standing;
+      }
+      return prediction;
     },
 
     'jobs.list': () => jobs.list(),

@@ -211,7 +211,8 @@ describe('Train, watch, history and compare in browser mode', () => {
     await expect.poll(() => page.getByTestId('test-position').textContent(), { timeout: 30_000 }).toMatch(/^clip 1 of \d+$/);
     await expect.poll(() => page.getByTestId('predicted-emotion').textContent(), { timeout: 60_000 }).toMatch(/^[a-z]+$/);
 
-    // The live prediction is the experiment's own evaluation of this clip.
+    // The live prediction is the experiment's own evaluation of this clip, of a held-out actor.
+    expect(await page.getByTestId('clip-standing').getAttribute('data-held-out')).toBe('true');
     const predicted = await page.getByTestId('predicted-emotion').textContent();
     expect(predicted).toBe(await page.getByTestId('test-evaluated').textContent());
     const bars = page.getByTestId('probability-bars').locator('li');

@@ -479,8 +479,14 @@ export class FakeEngine implements Transport {
     let duration: number;
     let sampleRate = 48000;
     let verdict: Emotion | undefined;
+    let standing: Prediction['standing'];
     if (source.kind === 'clip') {
       const clip = this.#clip(source);
+      // Like the engine (actor splits): a test actor's clip is held out, any other was seen.
+      const held = experiment.split?.testActors.includes(clip.actor) ?? false;
+      standing = held
+        ? { role: 'test', heldOut: true, text: `held out: actor ${String(clip.actor).padStart(2, '0')} was one of this model's test actors` }
+        : { role: 'train', heldOut: false, text: `seen in training — optimistic: actor ${String(clip.actor).padStart(2, '0')} was one of this model's training actors` };
       name = clip.path;
       truth = clip.emotion;
       duration = clip.durationSec;
@@ -521,6 +527,7 @@ export class FakeEngine implements Transport {
       channels: 1,
       silent: false,
       outOfDomain,
+      ...(standing ? { standing } : {}),
       warnings: outOfDomain ? [`Out of the model's domain: the file is ${sampleRate} Hz, below the 22050 Hz the model analyses.`] : [],
       timings: { decodeMs: 1, featuresMs: 7, modelMs: 2, totalMs: 10 },
     };

@@ -66,6 +66,9 @@ describe('prediction for an indexed clip', () => {
     expect(truth.getAttribute('data-correct')).toBe('true');
     expect(truth.textContent).toContain('correct — ground truth neutral');
     expect(screen.queryByTestId('emotion-timeline')).toBeNull();
+    // Actor 01 trained the latest run: the verdict is marked optimistic.
+    expect(screen.getByTestId('clip-standing').getAttribute('data-held-out')).toBe('false');
+    expect(textOf('clip-standing')).toMatch(/^seen in training — optimistic/);
   });
 
   it('another experiment can answer; its verdict replaces the first', async () => {
@@ -132,6 +135,9 @@ describe('stepping through an experiment’s test clips', () => {
     await waitFor(() => expect(screen.getByTestId('ground-truth').getAttribute('data-correct')).toBe('false'));
     expect(textOf('predicted-emotion')).toBe(clips[wrong]?.predicted);
     expect(textOf('test-evaluated')).toBe(clips[wrong]?.predicted);
+    // A test clip of this run: its speaker was held out, and the view says so.
+    expect(screen.getByTestId('clip-standing').getAttribute('data-held-out')).toBe('true');
+    expect(textOf('clip-standing')).toMatch(/^held out: actor \d\d was one of this model's test actors$/);
 
     // And on to the one after.
     await fireEvent.click(screen.getByTestId('test-next-wrong'));

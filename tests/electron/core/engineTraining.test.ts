@@ -5,7 +5,7 @@ import { createEngine, type Engine } from '../../../electron/core/engine';
 import { dispatch } from '../../../electron/core/rpc';
 import type { EventMessage, JobFinished, JobState } from '../../../shared/contract';
 import type { EpochEvent, Experiment, TrainResult } from '../../../shared/experiments';
-import type { TestClip } from '../../../shared/prediction';
+import type { Prediction, TestClip } from '../../../shared/prediction';
 import { tempDir } from '../../helpers/fixtureCorpus';
 
 let engine: Engine;
@@ -67,6 +67,16 @@ describe('training as an engine job', () => {
     }
     const correct = clips.filter((c) => c.correct).length;
     expect(correct / clips.length).toBeCloseTo(result.accuracy, 10);
+
+    // A prediction for an indexed clip says where the clip stood for this model.
+    const clipOf = (actor: number) => (engine.db.prepare("SELECT id FROM clips WHERE actor = ? AND status = 'ok' LIMIT 1").get(actor) as { id: number }).id;
+    const standing = async (actor: number) => {
+      const r = await dispatch(engine.handlers, 'predict.clip', { experimentId: result.experimentId, source: { kind: 'clip', datasetId, clipId: clipOf(actor) } });
+      return (r as { value: Prediction }).value.standing;
+    };
+    expect(await standing(7)).toEqual({ role: 'test', heldOut: true, text: "held out: actor 07 was one of this model's test actors" });
+    expect(await standing(5)).toMatchObject({ role: 'validation', heldOut: false });
+    expect(await standing(1)).toMatchObject({ role: 'train', heldOut: false, text: expect.stringMatching(/^seen in training — optimistic/) });
   });
 
   it('jobs.cancel stops the run after the current batch; it is saved as cancelled with its partial history', async () => {
