@@ -120,7 +120,7 @@ export function fitLogisticRegression(x: ArrayLike<number>, labels: ArrayLike<nu
   const gradTol = options.gradTol ?? 1e-6;
   const weights = sampleWeights(labels, k, options.balanced);
   const size = k * d + k;
-  let params = new Float64Array(size);
+  const params = new Float64Array(size);
   let grad = new Float64Array(size);
   let loss = objective(params, x, labels, weights, n, d, k, options.C, grad);
   const memory = 10;
@@ -188,7 +188,7 @@ export function fitLogisticRegression(x: ArrayLike<number>, labels: ArrayLike<nu
       }
     }
     const decrease = loss - nextLoss;
-    params = Float64Array.from(nextParams);
+    params.set(nextParams);
     [grad, nextGrad] = [nextGrad, grad];
     loss = nextLoss;
     converged = maxAbs(grad) <= gradTol || decrease <= 1e-15 * Math.max(1, Math.abs(loss));

@@ -336,11 +336,11 @@ function formatComparison(c: ExperimentComparison): string {
   const s = c.significance;
   if (s?.paired) {
     const d = s.accuracyDifference;
-    const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} pts`;
+    const points = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} pts`;
     lines.push(
       '',
       `Paired test on the same ${s.clips} test clips (#${c.experiments[1]?.id} vs #${c.experiments[0]?.id}):`,
-      `  accuracy difference ${pct(d.difference)}, bootstrap 95 % interval ${pct(d.low)} to ${pct(d.high)} (${d.resamples} resamples)`,
+      `  accuracy difference ${points(d.difference)}, bootstrap 95 % interval ${points(d.low)} to ${points(d.high)} (${d.resamples} resamples)`,
       `  McNemar exact p = ${s.mcnemarP < 0.0001 ? s.mcnemarP.toExponential(1) : s.mcnemarP.toFixed(4)} (only #${c.experiments[0]?.id} right: ${s.onlyFirstCorrect}, only #${c.experiments[1]?.id} right: ${s.onlySecondCorrect})`,
     );
   } else if (s) {

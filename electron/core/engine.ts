@@ -251,7 +251,8 @@ export function createEngine(options: EngineOptions): Engine {
         const experiment = getExperiment(db, prediction.experimentId);
         const tested = experiment.split?.speakerDependent ? testClipsOrWhy(db, experiment) : null;
         const standing = clipStanding(experiment, { id: clip.id, actor: clip.actor, datasetId: source.datasetId }, {
-          deployedFold: deployedFold(experiment.artifactsDir),
+          // Only a k-fold run's saved model is one of several: read which, only then.
+          deployedFold: experiment.split?.kind === 'actor_kfold' ? deployedFold(experiment.artifactsDir) : null,
           testClipIds: Array.isArray(tested) ? new Set(tested.map((t) => t.clipId)) : null,
         });
         if (standing) prediction.standing = standing;

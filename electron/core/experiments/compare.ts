@@ -51,7 +51,9 @@ function splitKey(e: Experiment): string {
   return `${e.split.kind}:${e.split.testActors.join(',')}:${drawn}`;
 }
 
-const labelKey = (e: Experiment): string => [...(e.metrics?.labels ?? Object.values(e.config.data.emotions))].sort().join(',');
+/** The emotions a run classifies: as evaluated, else as configured. */
+const labelsOf = (e: Experiment): readonly string[] => e.metrics?.labels ?? Object.values(e.config.data.emotions);
+const labelKey = (e: Experiment): string => [...labelsOf(e)].sort().join(',');
 
 /**
  * Why these runs' numbers cannot be set against each other, if they cannot: other data, another test
@@ -69,7 +71,7 @@ function notLikeForLike(all: readonly Experiment[]): string[] {
     reasons.push('The runs were evaluated on different splits (kind or test actors differ): their metrics are not directly comparable.');
   }
   if (new Set(experiments.map(labelKey)).size > 1) {
-    const counts = experiments.map((e) => (e.metrics?.labels ?? Object.values(e.config.data.emotions)).length);
+    const counts = experiments.map((e) => labelsOf(e).length);
     reasons.push(`The runs classify different emotion sets (${counts.join(' vs ')} classes): chance level and every metric differ.`);
   }
   return reasons;
@@ -81,12 +83,11 @@ export type TestClipsOf = (e: Experiment) => TestClip[] | { unavailable: string 
 /** McNemar and the bootstrap for two runs that judged exactly the same test clips. */
 export function pairedSignificance(a: Experiment, b: Experiment, testClipsOf: TestClipsOf): PairedSignificance {
   if (a.datasetRoot !== b.datasetRoot) return { paired: false, reason: 'The runs were tested on different datasets: there are no clips to pair, so no significance test.' };
-  const [ca, cb] = [testClipsOf(a), testClipsOf(b)];
-  for (const [e, c] of [[a, ca], [b, cb]] as const) {
-    if (!Array.isArray(c)) return { paired: false, reason: `No test clips of experiment ${e.id} to pair: ${c.unavailable}.` };
-  }
-  const byClip = new Map((cb as TestClip[]).map((t) => [t.clipId, t]));
-  const first = ca as TestClip[];
+  const first = testClipsOf(a);
+  if (!Array.isArray(first)) return { paired: false, reason: `No test clips of experiment ${a.id} to pair: ${first.unavailable}.` };
+  const second = testClipsOf(b);
+  if (!Array.isArray(second)) return { paired: false, reason: `No test clips of experiment ${b.id} to pair: ${second.unavailable}.` };
+  const byClip = new Map(second.map((t) => [t.clipId, t]));
   if (first.length !== byClip.size || first.some((t) => !byClip.has(t.clipId))) {
     return {
       paired: false,

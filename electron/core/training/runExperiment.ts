@@ -20,7 +20,7 @@ import type { ExtractOptions } from '../extraction/extractDataset';
 import { featureSpec } from '../extraction/featureConfig';
 import { selectBackend } from './backend';
 import { loadTrainingData, type TrainingData } from './data';
-import { argmaxRows, fitModel, predictProbabilities, type FitData } from './fit';
+import { argmaxRows, fitModel, predictProbabilities, type FitData, type FitResult } from './fit';
 import { fitScalerOnRows, type StandardScaler } from './scaler';
 import { splitClips } from './splits';
 
@@ -231,18 +231,19 @@ export function epochsLeft(log: EpochLog, training: Config['training'], runsLeft
 
 /** Mean cross-entropy and accuracy of probabilities `p` (n × k) against `labels`. */
 function scores(p: Float32Array, labels: Int32Array, k: number): { loss: number; acc: number } {
+  const predicted = argmaxRows(p, k);
   let loss = 0;
   let correct = 0;
   for (let i = 0; i < labels.length; i++) {
     const y = labels[i] as number;
     loss -= Math.log(Math.max(1e-12, p[i * k + y] as number));
-    if (argmaxRows(p.subarray(i * k, (i + 1) * k), k)[0] === y) correct++;
+    if (predicted[i] === y) correct++;
   }
   return { loss: loss / Math.max(1, labels.length), acc: correct / Math.max(1, labels.length) };
 }
 
 /** Fit `logreg` (models/logreg.ts) on the standardised training rows and put its weights into `model`. */
-function fitLogregModel(model: tf.LayersModel, train: FitData, validation: FitData, nClasses: number, config: Config): { history: EpochLog[]; bestEpoch: number; cancelled: boolean } {
+function fitLogregModel(model: tf.LayersModel, train: FitData, validation: FitData, nClasses: number, config: Config): FitResult {
   const started = performance.now();
   const d = train.sampleShape.reduce((a, b) => a * b, 1);
   const fit = fitLogisticRegression(train.x, train.labels, d, nClasses, { C: config.model.C, balanced: config.training.class_weights });
@@ -293,16 +294,17 @@ async function trainOne(
   });
   const history: EpochLog[] = [];
   histories.push(history);
-  const epochs = config.training.epochs;
+  // logreg is fitted once, to convergence: one "epoch" per run, for the progress and the ETA alike.
+  const training = config.model.name === 'logreg' ? { ...config.training, epochs: 1 } : config.training;
   const report = (log: EpochLog): void => {
     history.push(log);
     recordProgress(o.db, experimentId, { history: histories });
     const elapsed = (performance.now() - trainStarted) / 1000;
     const runsLeft = (fold.folds ?? 1) - (fold.fold ?? 1);
     const perEpoch = history.reduce((s, e) => s + e.seconds, 0) / history.length;
-    o.onEpoch?.({ ...log, experimentId, epochs: config.model.name === 'logreg' ? 1 : epochs, ...fold, secondsElapsed: elapsed, ...epochsLeft(log, config.training, runsLeft, perEpoch) });
+    o.onEpoch?.({ ...log, experimentId, epochs: training.epochs, ...fold, secondsElapsed: elapsed, ...epochsLeft(log, training, runsLeft, perEpoch) });
   };
-  let result: { history: EpochLog[]; bestEpoch: number; cancelled: boolean };
+  let result: FitResult;
   if (config.model.name === 'logreg') {
     // A convex fit to convergence, not epochs: one log entry with its train and validation scores.
     result = fitLogregModel(model, train, validation, nClasses, config);
