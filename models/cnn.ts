@@ -14,7 +14,7 @@
  * depend on where in the clip the emotional cues fall.
  */
 import * as tf from '@tensorflow/tfjs';
-import { apply, checkSpec, headBlock, l2Regularizer, ModelSpecError, seedSequence, softmaxOutput } from './layers';
+import { apply, checkSpec, ensembleModel, inputNoise, l2Regularizer, ModelSpecError, sequenceOutput, type TimePooling } from './layers';
 import type { ModelBuildSpec, ModelDefinition } from './types';
 
 export interface CnnOptions {
@@ -24,10 +24,14 @@ export interface CnnOptions {
   kernelSize: number;
   /** Dropout after each conv block (0 = none). */
   blockDropout: number;
+  /** Pooling of the last block's output over time: 'stats' = mean ‖ std (x-vector), 'mean' = mean only. */
+  pooling: TimePooling;
+  /** Feed the input's per-channel mean ‖ std over time to the head beside the pooled conv features. */
+  inputStats: boolean;
 }
 
 /** ≈ 69 k parameters in the conv blocks for 104 input channels: small enough for ~1100 training clips. */
-export const CNN_DEFAULTS: Readonly<CnnOptions> = Object.freeze({ filters: [32, 64, 128], kernelSize: 5, blockDropout: 0.2 });
+export const CNN_DEFAULTS: Readonly<CnnOptions> = Object.freeze({ filters: [32, 64, 128], kernelSize: 5, blockDropout: 0.2, pooling: 'stats', inputStats: true });
 
 export function buildCnn(spec: ModelBuildSpec, options: Partial<CnnOptions> = {}): tf.LayersModel {
   const [frames, channels] = checkSpec('cnn', spec, 2, '[frames, channels]') as [number, number];
@@ -39,41 +43,42 @@ export function buildCnn(spec: ModelBuildSpec, options: Partial<CnnOptions> = {}
     throw new ModelSpecError(`cnn: kernelSize must be an odd positive integer, got ${String(o.kernelSize)}`);
   }
   if (!(o.blockDropout >= 0 && o.blockDropout < 1)) throw new ModelSpecError(`cnn: blockDropout must be in [0, 1), got ${String(o.blockDropout)}`);
+  if (o.pooling !== 'stats' && o.pooling !== 'mean') throw new ModelSpecError(`cnn: pooling must be 'stats' or 'mean', got ${String(o.pooling)}`);
+  if (typeof o.inputStats !== 'boolean') throw new ModelSpecError(`cnn: inputStats must be true or false, got ${String(o.inputStats)}`);
   if (frames < 2 ** o.filters.length) {
     throw new ModelSpecError(`cnn: ${o.filters.length} pooling blocks need at least ${2 ** o.filters.length} frames, got ${frames}`);
   }
   const { l2, batchNorm } = spec.config;
-  const nextSeed = seedSequence(spec.seed);
 
   const input = tf.input({ name: 'sequence', shape: [frames, channels] });
-  let x: tf.SymbolicTensor = input;
-  o.filters.forEach((filters, i) => {
-    const id = String(i + 1);
-    x = apply(
-      tf.layers.conv1d({
-        name: `conv_${id}`,
-        filters,
-        kernelSize: o.kernelSize,
-        padding: 'same',
-        useBias: !batchNorm,
-        activation: batchNorm ? 'linear' : 'relu',
-        kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
-        kernelRegularizer: l2Regularizer(l2),
-      }),
-      x,
-    );
-    if (batchNorm) {
-      x = apply(tf.layers.batchNormalization({ name: `conv_bn_${id}` }), x);
-      x = apply(tf.layers.activation({ name: `conv_relu_${id}`, activation: 'relu' }), x);
-    }
-    x = apply(tf.layers.maxPooling1d({ name: `pool_${id}`, poolSize: 2 }), x);
-    // Unseeded on purpose: a seeded tfjs dropout draws the same mask at every step.
-    if (o.blockDropout > 0) x = apply(tf.layers.dropout({ name: `conv_dropout_${id}`, rate: o.blockDropout }), x);
+  return ensembleModel('cnn', input, spec, (sequence, { prefix, nextSeed }) => {
+    let x = inputNoise(sequence, spec, prefix);
+    o.filters.forEach((filters, i) => {
+      const id = `${prefix}${i + 1}`;
+      x = apply(
+        tf.layers.conv1d({
+          name: `conv_${id}`,
+          filters,
+          kernelSize: o.kernelSize,
+          padding: 'same',
+          useBias: !batchNorm,
+          activation: batchNorm ? 'linear' : 'relu',
+          kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
+          kernelRegularizer: l2Regularizer(l2),
+        }),
+        x,
+      );
+      if (batchNorm) {
+        x = apply(tf.layers.batchNormalization({ name: `conv_bn_${id}` }), x);
+        x = apply(tf.layers.activation({ name: `conv_relu_${id}`, activation: 'relu' }), x);
+      }
+      x = apply(tf.layers.maxPooling1d({ name: `pool_${id}`, poolSize: 2 }), x);
+      // Unseeded on purpose: a seeded tfjs dropout draws the same mask at every step.
+      if (o.blockDropout > 0) x = apply(tf.layers.dropout({ name: `conv_dropout_${id}`, rate: o.blockDropout }), x);
+    });
+    // The input-statistics path reads the clean sequence: input noise would inflate its std.
+    return sequenceOutput(x, sequence, spec, nextSeed, prefix, o);
   });
-  x = apply(tf.layers.globalAveragePooling1d({ name: 'time_average' }), x);
-  x = headBlock(x, spec, nextSeed());
-  const output = softmaxOutput(x, spec.nClasses, nextSeed());
-  return tf.model({ name: 'cnn', inputs: input, outputs: output });
 }
 
 export const CNN_MODEL: ModelDefinition = {

@@ -11,7 +11,7 @@
  * easier for the LSTM to carry information across.
  */
 import * as tf from '@tensorflow/tfjs';
-import { apply, checkSpec, headBlock, l2Regularizer, ModelSpecError, seedSequence, softmaxOutput } from './layers';
+import { apply, checkSpec, ensembleModel, inputNoise, l2Regularizer, ModelSpecError, sequenceOutput, type TimePooling } from './layers';
 import type { ModelBuildSpec, ModelDefinition } from './types';
 
 export interface LstmOptions {
@@ -21,9 +21,16 @@ export interface LstmOptions {
   units: number;
   /** Also read the sequence backwards and concatenate both final states (≈ 1.5× the epoch time). */
   bidirectional: boolean;
+  /**
+   * 'stats': the LSTM returns its whole output sequence, pooled over time as mean ‖ std (x-vector);
+   * 'last': only the final state feeds the head.
+   */
+  pooling: TimePooling | 'last';
+  /** Feed the input's per-channel mean ‖ std over time to the head beside the LSTM features. */
+  inputStats: boolean;
 }
 
-export const LSTM_DEFAULTS: Readonly<LstmOptions> = Object.freeze({ timePool: 4, units: 128, bidirectional: false });
+export const LSTM_DEFAULTS: Readonly<LstmOptions> = Object.freeze({ timePool: 4, units: 128, bidirectional: false, pooling: 'stats', inputStats: true });
 
 export function buildLstm(spec: ModelBuildSpec, options: Partial<LstmOptions> = {}): tf.LayersModel {
   const [frames, channels] = checkSpec('lstm', spec, 2, '[frames, channels]') as [number, number];
@@ -31,29 +38,32 @@ export function buildLstm(spec: ModelBuildSpec, options: Partial<LstmOptions> = 
   if (!Number.isInteger(o.timePool) || o.timePool < 1) throw new ModelSpecError(`lstm: timePool must be a positive integer, got ${String(o.timePool)}`);
   if (!Number.isInteger(o.units) || o.units < 1) throw new ModelSpecError(`lstm: units must be a positive integer, got ${String(o.units)}`);
   if (typeof o.bidirectional !== 'boolean') throw new ModelSpecError(`lstm: bidirectional must be true or false, got ${String(o.bidirectional)}`);
+  if (o.pooling !== 'stats' && o.pooling !== 'mean' && o.pooling !== 'last') {
+    throw new ModelSpecError(`lstm: pooling must be 'stats', 'mean' or 'last', got ${String(o.pooling)}`);
+  }
+  if (typeof o.inputStats !== 'boolean') throw new ModelSpecError(`lstm: inputStats must be true or false, got ${String(o.inputStats)}`);
   if (frames < o.timePool) throw new ModelSpecError(`lstm: timePool ${o.timePool} needs at least ${o.timePool} frames, got ${frames}`);
-  const nextSeed = seedSequence(spec.seed);
-
   const input = tf.input({ name: 'sequence', shape: [frames, channels] });
-  let x: tf.SymbolicTensor = input;
-  if (o.timePool > 1) x = apply(tf.layers.averagePooling1d({ name: 'time_pool', poolSize: o.timePool }), x);
-  const lstm = tf.layers.lstm({
-    name: 'lstm',
-    units: o.units,
-    // Keras's default since TF 2; tfjs still defaults to hardSigmoid, which costs more kernels per step.
-    recurrentActivation: 'sigmoid',
-    kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
-    // Orthogonal recurrent weights keep the state's scale across steps (tfjs warns it is "slow": ~0.5 s once).
-    recurrentInitializer: tf.initializers.orthogonal({ seed: nextSeed(), gain: 1 }),
-    kernelRegularizer: l2Regularizer(spec.config.l2),
-    returnSequences: false,
+  return ensembleModel('lstm', input, spec, (sequence, { prefix, nextSeed }) => {
+    let x = inputNoise(sequence, spec, prefix);
+    if (o.timePool > 1) x = apply(tf.layers.averagePooling1d({ name: `${prefix}time_pool`, poolSize: o.timePool }), x);
+    const lstm = tf.layers.lstm({
+      name: `${prefix}lstm`,
+      units: o.units,
+      // Keras's default since TF 2; tfjs still defaults to hardSigmoid, which costs more kernels per step.
+      recurrentActivation: 'sigmoid',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
+      // Orthogonal recurrent weights keep the state's scale across steps (tfjs warns it is "slow": ~0.5 s once).
+      recurrentInitializer: tf.initializers.orthogonal({ seed: nextSeed(), gain: 1 }),
+      kernelRegularizer: l2Regularizer(spec.config.l2),
+      returnSequences: o.pooling !== 'last',
+    });
+    // tfjs clones the layer config for the backward direction, seeds included: both directions start
+    // from the same weights and diverge because they read the sequence in opposite orders.
+    x = apply(o.bidirectional ? tf.layers.bidirectional({ name: `${prefix}bilstm`, layer: lstm, mergeMode: 'concat' }) : lstm, x);
+    // The input-statistics path reads the clean sequence: input noise would inflate its std.
+    return sequenceOutput(x, sequence, spec, nextSeed, prefix, { pooling: o.pooling === 'last' ? 'none' : o.pooling, inputStats: o.inputStats });
   });
-  // tfjs clones the layer config for the backward direction, seeds included: both directions start
-  // from the same weights and diverge because they read the sequence in opposite orders.
-  x = apply(o.bidirectional ? tf.layers.bidirectional({ name: 'bilstm', layer: lstm, mergeMode: 'concat' }) : lstm, x);
-  x = headBlock(x, spec, nextSeed());
-  const output = softmaxOutput(x, spec.nClasses, nextSeed());
-  return tf.model({ name: 'lstm', inputs: input, outputs: output });
 }
 
 export const LSTM_MODEL: ModelDefinition = {

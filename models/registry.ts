@@ -9,16 +9,19 @@ import type { Config } from '../shared/config';
 import { CNN_MODEL } from './cnn';
 import { DNN_MODEL } from './dnn';
 import { LSTM_MODEL } from './lstm';
+import { trainingModelOf } from './layers';
 import { LOGREG_MODEL } from './logreg';
-import type { ModelBuildSpec, ModelDefinition, ModelName } from './types';
+import { SVM_MODEL } from './svm';
+import type { ClassicalModelDefinition, ModelBuildSpec, ModelDefinition, ModelName } from './types';
 
-export type { ModelArchConfig, ModelBuildSpec, ModelDefinition, ModelInput, ModelName } from './types';
+export type { ClassicalFitData, ClassicalFitSpec, ClassicalModelDefinition, ModelArchConfig, ModelBuildSpec, ModelDefinition, ModelInput, ModelName, NeuralModelDefinition } from './types';
 
 export const MODEL_REGISTRY: Readonly<Record<ModelName, ModelDefinition>> = Object.freeze({
   advanced_dnn: DNN_MODEL,
   cnn: CNN_MODEL,
   lstm: LSTM_MODEL,
   logreg: LOGREG_MODEL,
+  svm: SVM_MODEL,
 });
 
 export function getModelDefinition(name: ModelName): ModelDefinition {
@@ -29,9 +32,16 @@ export function getModelDefinition(name: ModelName): ModelDefinition {
   return definition;
 }
 
-/** A new, uncompiled model of architecture `name`. */
+/** A new, uncompiled model of the neural architecture `name` (classical models are fitted, not built: `fit`). */
 export function buildModel(name: ModelName, spec: ModelBuildSpec): tf.LayersModel {
-  return getModelDefinition(name).build(spec);
+  const definition = getModelDefinition(name);
+  if (definition.build === undefined) throw new Error(`${name} is fitted to convergence, not built and trained in epochs: use its definition's fit()`);
+  return definition.build(spec);
+}
+
+/** True for the models fitted in one call (logreg, svm) rather than trained in epochs. */
+export function isClassical(definition: ModelDefinition): definition is ClassicalModelDefinition {
+  return definition.fit !== undefined;
 }
 
 /** The build spec a config implies, for an input of `inputShape` and `nClasses` emotions. */
@@ -52,17 +62,23 @@ export function compileForTraining(model: tf.LayersModel, learningRate: number):
   if (!(model instanceof tf.LayersModel)) throw new TypeError('compileForTraining: model must be a tf.LayersModel');
   checkLearningRate(learningRate);
   model.compile({ optimizer: tf.train.adam(learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  // An ensemble is fitted through its multi-output twin (one cross-entropy per tower, summed), which
+  // shares every layer with `model`; `model` itself is only evaluated.
+  const trainer = trainingModelOf(model);
+  if (trainer !== model) trainer.compile({ optimizer: tf.train.adam(learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
 }
 
 /** The optimizer's current learning rate (for a ReduceLROnPlateau-style schedule). */
 export function getLearningRate(model: tf.LayersModel): number {
-  return adamOf(model, 'getLearningRate').learningRate;
+  return adamOf(trainingModelOf(model), 'getLearningRate').learningRate;
 }
 
 /** Changes the learning rate in place; Adam reads it afresh at every step, and its moments are kept. */
 export function setLearningRate(model: tf.LayersModel, learningRate: number): void {
   checkLearningRate(learningRate);
   adamOf(model, 'setLearningRate').learningRate = learningRate;
+  const trainer = trainingModelOf(model);
+  if (trainer !== model) adamOf(trainer, 'setLearningRate').learningRate = learningRate;
 }
 
 function checkLearningRate(learningRate: number): void {

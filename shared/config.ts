@@ -51,16 +51,30 @@ const featuresSchema = z
   .strict()
   .refine((f) => f.n_mfcc <= f.mfcc_n_mels, { message: 'at most mfcc_n_mels (the MFCC is taken from that many mel bands)', path: ['n_mfcc'] });
 
-export const MODEL_NAMES = ['advanced_dnn', 'cnn', 'lstm', 'logreg'] as const;
+export const MODEL_NAMES = ['advanced_dnn', 'cnn', 'lstm', 'logreg', 'svm'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
+/** The models fitted to convergence in one call (no epochs, no layers to size); the rest train in epochs. */
+export const CLASSICAL_MODEL_NAMES: readonly ModelName[] = ['logreg', 'svm'];
 
 const modelSchema = z
   .object({
     name: z.enum(MODEL_NAMES).default('advanced_dnn'),
-    hidden_layers: z.array(z.number().int().min(1).max(4096)).min(1).max(8).default([256, 128, 64]),
-    dropout_rates: z.array(z.number().min(0).lt(1)).max(8).default([0.3, 0.3, 0.2]),
-    /** Extension (`logreg`): inverse L2 strength, scikit-learn's `C` (its default, 1). */
+    hidden_layers: z.array(z.number().int().min(1).max(4096)).min(1).max(8).default([256]),
+    dropout_rates: z.array(z.number().min(0).lt(1)).max(8).default([0.5]),
+    /** Extension (`logreg`, `svm`): inverse regularisation strength, scikit-learn's `C` (its default, 1). */
     C: z.number().positive().max(1e6).default(1),
+    /** Extension (`svm`): the RBF kernel's gamma; 'scale' = 1 / (n_features · var(X)), scikit-learn's default. */
+    gamma: z.union([z.literal('scale'), z.number().positive().max(1e6)]).default('scale'),
+    /**
+     * Extension (neural models): standard deviation of Gaussian noise added to the standardised inputs
+     * while training (z-score units; identity at inference). 0 = none.
+     */
+    input_noise: z.number().min(0).max(10).default(0.3),
+    /**
+     * Extension (neural models): independently initialised copies of the network ("towers") in one
+     * model, each trained on its own loss; the prediction is the mean of their softmaxes. 1 = one net.
+     */
+    ensemble: z.number().int().min(1).max(16).default(5),
   })
   .strict()
   .refine((m) => m.dropout_rates.length === 0 || m.dropout_rates.length === m.hidden_layers.length, {
@@ -88,14 +102,38 @@ const trainingSchema = z
     validation_fraction: z.number().gt(0).lt(1).default(0.1),
     /** Extension (actor_kfold): number of folds. */
     k: z.number().int().min(2).max(24).default(5),
+    /**
+     * Extension (actor_kfold): the experiment's deployable model — `ensemble`, the mean of the fold
+     * models' probabilities, or `refit`, one more model trained on every actor. Either way every fold's
+     * model is kept, and an indexed clip is always answered by the fold that held its actor out.
+     */
+    kfold_model: z.enum(['ensemble', 'refit']).default('ensemble'),
     l2: z.number().min(0).max(1).default(0.0001),
     batch_norm: z.boolean().default(true),
     /** Balanced class weights (RAVDESS neutral has half the clips of the others). */
     class_weights: z.boolean().default(true),
+    /**
+     * Extension: label smoothing ε of the training loss (targets (1 − ε)·one-hot + ε / classes); the
+     * validation loss that early stopping watches is always the plain cross-entropy. 0 = none.
+     */
+    label_smoothing: z.number().min(0).lt(1).default(0),
+    /**
+     * Extension: mixup α — each training example is mixed with another, x = λ·xᵢ + (1 − λ)·xⱼ and the
+     * same for the targets, λ ~ Beta(α, α) drawn afresh every epoch. 0 = none.
+     */
+    mixup: z.number().min(0).max(10).default(0),
     early_stopping: z
-      .object({ patience: z.number().int().min(1).max(1000).default(10) })
+      .object({
+        patience: z.number().int().min(1).max(1000).default(15),
+        /**
+         * Extension: early stopping, the kept weights and the plateau schedule follow an exponential
+         * moving average of the validation loss, s = smoothing · s + (1 − smoothing) · loss, rather than
+         * each epoch's value (a few validation actors make it noisy). 0 = the raw loss.
+         */
+        smoothing: z.number().min(0).lt(1).default(0.7),
+      })
       .strict()
-      .default({ patience: 10 }),
+      .default({ patience: 15, smoothing: 0.7 }),
     lr_schedule: z
       .object({
         factor: z.number().gt(0).lt(1).default(0.5),

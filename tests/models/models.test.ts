@@ -12,6 +12,7 @@ import {
   compileForTraining,
   getLearningRate,
   getModelDefinition,
+  isClassical,
   MODEL_REGISTRY,
   modelSpecFromConfig,
   setLearningRate,
@@ -23,21 +24,27 @@ import { DEFAULT_CONFIG, parseConfig, type Config } from '../../shared/config';
 const STATS_SHAPE = [402];
 const SEQUENCE_SHAPE = [130, 104];
 const NAMES = Object.keys(MODEL_REGISTRY) as ModelName[];
-/** The trained-in-epochs architectures; `logreg` (tests/models/logreg.test.ts) is one fitted softmax layer. */
-const NEURAL = NAMES.filter((name) => name !== 'logreg');
+/** The trained-in-epochs architectures; `logreg` and `svm` (tests/models/logreg.test.ts, svm.test.ts) are fitted in one call. */
+const NEURAL = NAMES.filter((name) => !isClassical(MODEL_REGISTRY[name]));
 
 function shapeFor(name: ModelName): number[] {
   return MODEL_REGISTRY[name].input === 'stats' ? STATS_SHAPE : SEQUENCE_SHAPE;
 }
 
-function spec(name: ModelName, overrides: Partial<ModelBuildSpec> = {}, config: Config = DEFAULT_CONFIG): ModelBuildSpec {
-  return { ...modelSpecFromConfig(config, shapeFor(name), 8), ...overrides };
-}
-
+/**
+ * The default config as one network: these tests are about the architectures; the ensemble wrapper
+ * (`model.ensemble`, `model.input_noise`) has its own tests in ensemble.test.ts.
+ */
 function configWith(model: object, training: object = {}): Config {
-  const parsed = parseConfig({ model, training });
+  const parsed = parseConfig({ model: { ensemble: 1, input_noise: 0, ...model }, training });
   if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
   return parsed.config;
+}
+
+const ONE_NETWORK = configWith({});
+
+function spec(name: ModelName, overrides: Partial<ModelBuildSpec> = {}, config: Config = ONE_NETWORK): ModelBuildSpec {
+  return { ...modelSpecFromConfig(config, shapeFor(name), 8), ...overrides };
 }
 
 /** All weights (trainable and batch-norm statistics) as one flat array. */
@@ -82,16 +89,19 @@ beforeAll(async () => {
 
 describe('registry', () => {
   it('names each architecture as the config does, with its input kind', () => {
-    expect([...NAMES].sort()).toEqual(['advanced_dnn', 'cnn', 'logreg', 'lstm']);
+    expect([...NAMES].sort()).toEqual(['advanced_dnn', 'cnn', 'logreg', 'lstm', 'svm']);
+    expect(NEURAL).toEqual(['advanced_dnn', 'cnn', 'lstm']);
+    expect(MODEL_REGISTRY.svm.input).toBe('stats');
     expect(MODEL_REGISTRY.logreg.input).toBe('stats');
     expect(MODEL_REGISTRY.advanced_dnn.input).toBe('stats');
     expect(MODEL_REGISTRY.cnn.input).toBe('sequence');
     expect(MODEL_REGISTRY.lstm.sequenceGroups).toEqual(['mfcc', 'logmel']);
     for (const name of NAMES) {
       expect(MODEL_REGISTRY[name].name).toBe(name);
-      expect(MODEL_REGISTRY[name].describe()).toMatch(/softmax/);
+      expect(MODEL_REGISTRY[name].describe()).toMatch(name === 'svm' ? /Platt probabilities/ : /softmax/);
     }
-    expect(() => getModelDefinition('transformer' as ModelName)).toThrow(/Unknown model "transformer" \(known: advanced_dnn, cnn, lstm, logreg\)/);
+    expect(() => getModelDefinition('transformer' as ModelName)).toThrow(/Unknown model "transformer" \(known: advanced_dnn, cnn, lstm, logreg, svm\)/);
+    expect(() => buildModel('svm', spec('svm'))).toThrow(/svm is fitted to convergence, not built/);
   });
 
   it('modelSpecFromConfig takes the model section, training.l2, training.batch_norm and training.seed', () => {
@@ -99,7 +109,7 @@ describe('registry', () => {
     expect(modelSpecFromConfig(config, [130, 104], 6)).toEqual({
       inputShape: [130, 104],
       nClasses: 6,
-      config: { name: 'cnn', hidden_layers: [64], dropout_rates: [0.1], C: 1, l2: 0.01, batchNorm: false },
+      config: { name: 'cnn', hidden_layers: [64], dropout_rates: [0.1], C: 1, gamma: 'scale', input_noise: 0, ensemble: 1, l2: 0.01, batchNorm: false },
       seed: 7,
     });
   });

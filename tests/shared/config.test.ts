@@ -7,7 +7,7 @@ describe('config schema', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.config.data).toMatchObject({ sampling_rate: 22050, duration: 2.5, offset: 0.5, pre_emphasis: 0.97, normalize: 'peak' });
-    expect(r.config.training).toMatchObject({ epochs: 5, batch_size: 32, split: 'actor', early_stopping: { patience: 10 } });
+    expect(r.config.training).toMatchObject({ epochs: 5, batch_size: 32, split: 'actor', early_stopping: { patience: 15, smoothing: 0.7 } });
     expect(configEmotions(DEFAULT_CONFIG)).toEqual(['neutral', 'calm', 'happy', 'sad', 'angry', 'fearful']);
   });
 

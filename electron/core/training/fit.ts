@@ -2,10 +2,17 @@
  * One training run, nanoGPT-short: Adam, balanced class weights, reduce-on-plateau learning rate,
  * early stopping that restores the best validation-loss weights, a seeded shuffle per epoch. Cancel is
  * honoured after the current batch. The caller owns the data and the model; this owns the loop.
+ *
+ * Options from `training`: `label_smoothing` softens the training targets, `mixup` mixes pairs of
+ * training examples and their targets; `early_stopping.smoothing`
+ * makes early stopping, the kept weights and the plateau schedule follow an exponential moving average
+ * of the validation loss. An ensemble model (`model.ensemble` > 1) is fitted through its multi-output
+ * twin (`trainingModelOf`), one cross-entropy per tower, and validated on the averaged output.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Config } from '../../../shared/config';
 import type { EpochLog } from '../../../shared/experiments';
+import { trainingModelOf } from '../../../models/layers';
 import { setLearningRate } from '../../../models/registry';
 import { mulberry32 } from '../random';
 
@@ -43,12 +50,98 @@ export function balancedClassWeights(labels: Int32Array, nClasses: number): Reco
   return weights;
 }
 
-function tensors(data: FitData, nClasses: number): { xs: tf.Tensor; ys: tf.Tensor } {
+/** One-hot targets, or with label smoothing ε: (1 − ε) · one-hot + ε / nClasses. */
+function tensors(data: FitData, nClasses: number, labelSmoothing = 0): { xs: tf.Tensor; ys: tf.Tensor } {
   const n = data.labels.length;
-  return tf.tidy(() => ({
-    xs: tf.tensor(data.x, [n, ...data.sampleShape]),
-    ys: tf.oneHot(tf.tensor1d(data.labels, 'int32'), nClasses).toFloat(),
-  }));
+  return tf.tidy(() => {
+    const hard = tf.oneHot(tf.tensor1d(data.labels, 'int32'), nClasses).toFloat();
+    return {
+      xs: tf.tensor(data.x, [n, ...data.sampleShape]),
+      ys: labelSmoothing > 0 ? hard.mul(1 - labelSmoothing).add(labelSmoothing / nClasses) : hard,
+    };
+  });
+}
+
+export interface MonitorStep {
+  /** The value early stopping compares: the loss itself, or its moving average. */
+  monitored: number;
+  /** A new best (by more than 1e-4): keep this epoch's weights. */
+  improved: boolean;
+  /** Epochs since the best. */
+  sinceBest: number;
+}
+
+/**
+ * Early stopping's view of the validation loss, epoch by epoch: with `smoothing` β > 0 the monitored
+ * value is the moving average s₁ = loss₁, sₜ = β · sₜ₋₁ + (1 − β) · lossₜ, so one lucky (or unlucky)
+ * epoch on a few validation actors neither resets patience nor picks the kept weights.
+ */
+export function validationMonitor(smoothing = 0, minDelta = 1e-4): { step(loss: number): MonitorStep } {
+  let s = NaN;
+  let best = Infinity;
+  let sinceBest = 0;
+  return {
+    step(loss: number): MonitorStep {
+      s = Number.isNaN(s) || smoothing === 0 ? loss : smoothing * s + (1 - smoothing) * loss;
+      const improved = s < best - minDelta;
+      if (improved) {
+        best = s;
+        sinceBest = 0;
+      } else sinceBest++;
+      return { monitored: s, improved, sinceBest };
+    },
+  };
+}
+
+/** A Gamma(shape, 1) draw (Marsaglia–Tsang; shape < 1 via the U^(1/shape) boost) from a uniform source. */
+function gamma(shape: number, random: () => number): number {
+  if (shape < 1) return gamma(shape + 1, random) * Math.pow(Math.max(random(), 1e-12), 1 / shape);
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let z: number;
+    let v: number;
+    do {
+      // Box–Muller normal.
+      z = Math.sqrt(-2 * Math.log(Math.max(random(), 1e-12))) * Math.cos(2 * Math.PI * random());
+      v = 1 + c * z;
+    } while (v <= 0);
+    v = v * v * v;
+    const u = random();
+    if (Math.log(Math.max(u, 1e-12)) < 0.5 * z * z + d - d * v + d * Math.log(v)) return d * v;
+  }
+}
+
+/** n mixing weights λ ~ Beta(α, α), seeded. */
+export function betaSamples(n: number, alpha: number, random: () => number): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const a = gamma(alpha, random);
+    const b = gamma(alpha, random);
+    out[i] = a / (a + b);
+  }
+  return out;
+}
+
+/**
+ * mixup (Zhang et al. 2018): example i becomes λᵢ·xᵢ + (1 − λᵢ)·x_partner(i), its target the same mix
+ * of the two targets. Balanced class weights follow the larger share (tfjs weights by the argmax).
+ */
+export function mixup(xs: tf.Tensor, ys: tf.Tensor, lambda: Float32Array, partner: Int32Array): { xs: tf.Tensor; ys: tf.Tensor } {
+  return tf.tidy(() => {
+    const idx = tf.tensor1d(partner, 'int32');
+    const mix = (t: tf.Tensor): tf.Tensor => {
+      const l = tf.tensor(lambda, [lambda.length, ...t.shape.slice(1).map(() => 1)]);
+      return t.mul(l).add(tf.gather(t, idx).mul(tf.scalar(1).sub(l)));
+    };
+    return { xs: mix(xs), ys: mix(ys) };
+  });
+}
+
+/** The mean of a fit history's accuracy entries: `acc`, or one `<output>_acc` per ensemble tower. */
+function meanAccuracy(h: Record<string, Array<number | tf.Tensor>>): number {
+  const keys = Object.keys(h).filter((k) => k === 'acc' || k === 'accuracy' || k.endsWith('_acc') || k.endsWith('_accuracy'));
+  return keys.reduce((sum, k) => sum + Number(h[k]?.[0]), 0) / keys.length;
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -58,16 +151,19 @@ export async function fitModel(options: FitOptions): Promise<FitResult> {
   if (options.train.labels.length === 0) throw new Error('no training samples');
   if (options.validation.labels.length === 0) throw new Error('no validation samples');
   const random = mulberry32(training.seed);
-  const train = tensors(options.train, nClasses);
+  const train = tensors(options.train, nClasses, training.label_smoothing ?? 0);
   const val = tensors(options.validation, nClasses);
-  const classWeight = training.class_weights ? balancedClassWeights(options.train.labels, nClasses) : undefined;
+  // An ensemble trains through its multi-output twin: the same targets and class weights for every tower.
+  const trainer = trainingModelOf(model);
+  const towers = trainer.outputs.length;
+  const weights = training.class_weights ? balancedClassWeights(options.train.labels, nClasses) : undefined;
+  const classWeight = weights && towers > 1 ? Array.from({ length: towers }, () => weights) : weights;
+  const monitor = validationMonitor(training.early_stopping.smoothing ?? 0);
   const history: EpochLog[] = [];
   let lr = training.learning_rate;
   setLearningRate(model, lr);
-  let bestLoss = Infinity;
   let bestEpoch = 0;
   let bestWeights: tf.Tensor[] | null = null;
-  let sinceBest = 0;
   let sincePlateauCut = 0;
   let cancelled = false;
   const n = options.train.labels.length;
@@ -82,11 +178,20 @@ export async function fitModel(options: FitOptions): Promise<FitResult> {
         [order[i], order[j]] = [order[j] as number, order[i] as number];
       }
       const idx = tf.tensor1d(order, 'int32');
-      const xs = tf.gather(train.xs, idx);
-      const ys = tf.gather(train.ys, idx);
+      let xs = tf.gather(train.xs, idx);
+      let ys = tf.gather(train.ys, idx);
       idx.dispose();
+      const alpha = training.mixup ?? 0;
+      if (alpha > 0) {
+        // Each example mixed with the next one in this epoch's shuffled order.
+        const partner = Int32Array.from({ length: n }, (_, i) => (i + 1) % n);
+        const mixed = mixup(xs, ys, betaSamples(n, alpha, random), partner);
+        xs.dispose();
+        ys.dispose();
+        ({ xs, ys } = mixed);
+      }
       let batches = 0;
-      const fitted = await model.fit(xs, ys, {
+      const fitted = await trainer.fit(xs, towers > 1 ? Array.from({ length: towers }, () => ys) : ys, {
         epochs: 1,
         batchSize: training.batch_size,
         shuffle: false,
@@ -96,7 +201,7 @@ export async function fitModel(options: FitOptions): Promise<FitResult> {
           onBatchEnd: async () => {
             // Let cancel messages in; stop after this batch if asked.
             if (++batches % 4 === 0) await yieldToEventLoop();
-            if (signal?.aborted) model.stopTraining = true;
+            if (signal?.aborted) trainer.stopTraining = true;
           },
         },
       });
@@ -116,15 +221,13 @@ export async function fitModel(options: FitOptions): Promise<FitResult> {
       // Early stopping and the plateau schedule decide first, so this epoch's log can say what they did.
       let stopsEarly = false;
       if (!cancelled) {
-        if (valLoss < bestLoss - 1e-4) {
-          bestLoss = valLoss;
+        const { improved, sinceBest } = monitor.step(valLoss);
+        if (improved) {
           bestEpoch = epoch;
-          sinceBest = 0;
           sincePlateauCut = 0;
           bestWeights?.forEach((w) => w.dispose());
           bestWeights = model.getWeights().map((w) => w.clone());
         } else {
-          sinceBest++;
           sincePlateauCut++;
           if (sincePlateauCut >= training.lr_schedule.patience && lr > training.lr_schedule.min_lr) {
             lr = Math.max(training.lr_schedule.min_lr, lr * training.lr_schedule.factor);
@@ -136,8 +239,9 @@ export async function fitModel(options: FitOptions): Promise<FitResult> {
       }
       const log: EpochLog = {
         epoch,
-        loss: Number(h.loss?.[0]),
-        acc: Number((h.acc ?? h.accuracy)?.[0]),
+        // For an ensemble: the mean per tower (the sum of the towers' losses and penalties over towers).
+        loss: Number(h.loss?.[0]) / towers,
+        acc: meanAccuracy(h),
         valLoss,
         valAcc,
         lr: usedLr,

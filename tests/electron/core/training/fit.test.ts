@@ -28,10 +28,10 @@ function blobs(n: number, seed: number, shuffleLabels = false): FitData {
   return { x, labels, sampleShape: [8] };
 }
 
-const training = (over: Partial<Config['training']>): Config['training'] => ({ ...DEFAULT_CONFIG.training, batch_norm: false, ...over });
+const training = (over: Partial<Config['training']>): Config['training'] => ({ ...DEFAULT_CONFIG.training, batch_norm: false, label_smoothing: 0, ...over });
 
 async function fit(t: Config['training'], validation: FitData): Promise<EpochLog[]> {
-  const model = buildModel('advanced_dnn', { inputShape: [8], nClasses: 2, config: { ...DEFAULT_CONFIG.model, hidden_layers: [16], dropout_rates: [0], l2: 0, batchNorm: false }, seed: 1 });
+  const model = buildModel('advanced_dnn', { inputShape: [8], nClasses: 2, config: { ...DEFAULT_CONFIG.model, hidden_layers: [16], dropout_rates: [0], input_noise: 0, ensemble: 1, l2: 0, batchNorm: false }, seed: 1 });
   compileForTraining(model, t.learning_rate);
   const logs: EpochLog[] = [];
   const result = await fitModel({ model, train: blobs(128, 1), validation, nClasses: 2, training: t, onEpoch: (l) => logs.push(l) });
@@ -43,7 +43,7 @@ async function fit(t: Config['training'], validation: FitData): Promise<EpochLog
 
 describe('fitModel early stopping, as logged', () => {
   it('validation labels it cannot learn: stops patience epochs after its best, marks that epoch, names the kept one', async () => {
-    const t = training({ epochs: 60, learning_rate: 0.05, early_stopping: { patience: 3 }, lr_schedule: { factor: 0.5, patience: 100, min_lr: 1e-6 } });
+    const t = training({ epochs: 60, learning_rate: 0.05, early_stopping: { patience: 3, smoothing: 0 }, lr_schedule: { factor: 0.5, patience: 100, min_lr: 1e-6 } });
     const logs = await fit(t, blobs(64, 7, true));
     const last = logs.at(-1) as EpochLog;
     expect(logs.length).toBeLessThan(60);
@@ -62,14 +62,14 @@ describe('fitModel early stopping, as logged', () => {
   });
 
   it('a run that uses every epoch is not marked as stopped early', async () => {
-    const logs = await fit(training({ epochs: 4, learning_rate: 0.01, early_stopping: { patience: 1 } }), blobs(64, 3));
+    const logs = await fit(training({ epochs: 4, learning_rate: 0.01, early_stopping: { patience: 1, smoothing: 0 } }), blobs(64, 3));
     expect(logs).toHaveLength(4);
     expect(logs.some((l) => l.earlyStop)).toBe(false);
   });
 });
 
 describe('epochsLeft (the ETA bounds)', () => {
-  const t = training({ epochs: 100, early_stopping: { patience: 10 } });
+  const t = training({ epochs: 100, early_stopping: { patience: 10, smoothing: 0 } });
   const log = (epoch: number, bestEpoch: number, earlyStop = false): EpochLog => ({
     epoch, bestEpoch, loss: 1, acc: 0.5, valLoss: 1, valAcc: 0.5, lr: 0.001, seconds: 2, ...(earlyStop ? { earlyStop: true as const } : {}),
   });
