@@ -13,8 +13,7 @@
  * code as every other model.
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkSpec } from './layers';
-import type { ModelBuildSpec, ModelDefinition } from './types';
+import type { ModelDefinition } from './types';
 
 export interface LogregOptions {
   /** Inverse regularisation strength (scikit-learn's `C`). */
@@ -229,11 +228,13 @@ export function logregProbabilities(fit: Pick<LogregFit, 'coef' | 'intercept'>, 
   return out;
 }
 
-export function buildLogreg(spec: ModelBuildSpec): tf.LayersModel {
-  const [dims] = checkSpec('logreg', spec, 1, '[2 × feature dims] (the per-clip stats vector)');
-  const input = tf.input({ name: 'stats', shape: [dims as number] });
+/** The model's shape: one softmax Dense layer over `dims` standardised inputs, zero weights until set. */
+export function buildLogreg(dims: number, nClasses: number): tf.LayersModel {
+  if (!Number.isInteger(dims) || dims < 1) throw new Error(`logreg: dims must be a positive integer, got ${String(dims)}`);
+  if (!Number.isInteger(nClasses) || nClasses < 2) throw new Error(`logreg: nClasses must be an integer ≥ 2, got ${String(nClasses)}`);
+  const input = tf.input({ name: 'stats', shape: [dims] });
   const output = tf.layers
-    .dense({ units: spec.nClasses, activation: 'softmax', kernelInitializer: 'zeros', biasInitializer: 'zeros', name: 'softmax' })
+    .dense({ units: nClasses, activation: 'softmax', kernelInitializer: 'zeros', biasInitializer: 'zeros', name: 'softmax' })
     .apply(input) as tf.SymbolicTensor;
   return tf.model({ name: 'logreg', inputs: input, outputs: output });
 }
@@ -253,7 +254,12 @@ export const LOGREG_MODEL: ModelDefinition = {
   name: 'logreg',
   input: 'stats',
   sequenceGroups: [],
-  build: buildLogreg,
+  fit: (data, spec) => {
+    const fit = fitLogisticRegression(data.x, data.labels, data.dims, spec.nClasses, { C: spec.config.C, balanced: spec.balanced });
+    const model = buildLogreg(data.dims, spec.nClasses);
+    setLogregWeights(model, fit);
+    return model;
+  },
   describe: () =>
     'stats → one softmax layer: multinomial logistic regression with an L2 penalty (scikit-learn LogisticRegression, lbfgs), the classical baseline. Uses model.C and training.class_weights; fitted to convergence, not in epochs.',
 };

@@ -36,7 +36,7 @@ export interface ModelBuildSpec {
   seed: number;
 }
 
-export interface ModelDefinition {
+interface ModelDefinitionBase {
   name: ModelName;
   input: ModelInput;
   /**
@@ -45,8 +45,36 @@ export interface ModelDefinition {
    * 'stats' models, which read the whole stats vector.
    */
   sequenceGroups: readonly string[];
-  /** A new, uncompiled model. Throws a message naming the offending field for an invalid spec. */
-  build(spec: ModelBuildSpec): tf.LayersModel;
   /** One paragraph for the UI and run records: what the architecture is and which settings it uses. */
   describe(): string;
 }
+
+/** A network trained in epochs by the trainer's loop (electron/core/training/fit.ts). */
+export interface NeuralModelDefinition extends ModelDefinitionBase {
+  /** A new, uncompiled model. Throws a message naming the offending field for an invalid spec. */
+  build(spec: ModelBuildSpec): tf.LayersModel;
+  fit?: never;
+}
+
+/** Standardised training rows for a classical model: n × dims, row-major, labels 0…K−1. */
+export interface ClassicalFitData {
+  x: Float32Array;
+  labels: Int32Array;
+  dims: number;
+}
+
+export interface ClassicalFitSpec {
+  nClasses: number;
+  config: Config['model'];
+  /** `training.class_weights`: scikit-learn's class_weight='balanced'. */
+  balanced: boolean;
+  seed: number;
+}
+
+/** A classical model, fitted to convergence in one call (no epochs); the result is a ready layers model. */
+export interface ClassicalModelDefinition extends ModelDefinitionBase {
+  fit(data: ClassicalFitData, spec: ClassicalFitSpec): tf.LayersModel;
+  build?: never;
+}
+
+export type ModelDefinition = NeuralModelDefinition | ClassicalModelDefinition;

@@ -64,7 +64,7 @@ describe('logreg vs scikit-learn LogisticRegression (lbfgs, multinomial)', () =>
 
   it('the saved tfjs model (one softmax Dense layer) gives the reference probabilities within 1e-5', () => {
     const fit = fitLogisticRegression(xTrain, fixture.y_train, d, k, { C: 1, balanced: false });
-    const model = buildLogreg({ inputShape: [d], nClasses: k, seed: 1, config: { name: 'logreg', C: 1, hidden_layers: [1], dropout_rates: [], l2: 0, batchNorm: false } });
+    const model = buildLogreg(d, k);
     setLogregWeights(model, fit);
     const out = tf.tidy(() => (model.predict(tf.tensor2d(Float32Array.from(xTest), [fixture.x_test.length, d])) as tf.Tensor).dataSync());
     const reference = logregProbabilities(fit, xTest, d);

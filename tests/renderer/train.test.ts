@@ -94,7 +94,7 @@ describe('Train view: the config form', () => {
     expect(errorsOf('model.hidden_layers')).toBe('item 2: got 0, expected a number ≥ 1');
     await type('Hidden layers', '256, 128');
     expect(errorsOf('model.hidden_layers')).toBeNull();
-    expect(errorsOf('model.dropout_rates')).toBe('got [0.3,0.3,0.2], expected one dropout rate per hidden layer (or none)');
+    expect(errorsOf('model.dropout_rates')).toBe('got [0.5], expected one dropout rate per hidden layer (or none)');
     await type('Dropout rates', '');
     expect(errorsOf('model.dropout_rates')).toBeNull();
 
@@ -119,8 +119,10 @@ describe('Train view: the config form', () => {
     await openTrain();
     expect(screen.queryByLabelText('Folds (k)')).toBeNull();
     expect(screen.getByLabelText('Test actors')).toBeTruthy();
+    expect(screen.queryByLabelText('Deployed model')).toBeNull();
     await fireEvent.change(screen.getByLabelText('Split'), { target: { value: 'actor_kfold' } });
     expect(screen.getByLabelText('Folds (k)')).toBeTruthy();
+    expect((screen.getByLabelText('Deployed model') as HTMLSelectElement).value).toBe('ensemble');
     expect(screen.queryByLabelText('Test actors')).toBeNull();
     await fireEvent.change(screen.getByLabelText('Split'), { target: { value: 'stratified' } });
     expect(screen.queryByLabelText('Folds (k)')).toBeNull();
@@ -129,15 +131,33 @@ describe('Train view: the config form', () => {
 
   it('logreg shows its C and hides the neural-network settings; Start sends C', async () => {
     const { engine } = await openTrain();
-    expect(screen.queryByLabelText('C (inverse L2 strength)')).toBeNull();
+    expect(screen.queryByLabelText('C (inverse regularisation)')).toBeNull();
     await fireEvent.change(screen.getByLabelText('Architecture'), { target: { value: 'logreg' } });
     expect(screen.queryByLabelText('Hidden layers')).toBeNull();
     expect(screen.queryByLabelText('Dropout rates')).toBeNull();
-    await type('C (inverse L2 strength)', '0.1');
+    await type('C (inverse regularisation)', '0.1');
     await fireEvent.click(startButton());
     await waitFor(() => expect(engine.callsOf('training.start')).toHaveLength(1));
     const [call] = engine.callsOf('training.start') as Array<{ config: typeof DEFAULT_CONFIG }>;
     expect(call?.config.model).toMatchObject({ name: 'logreg', C: 0.1 });
+  });
+
+  it("svm shows C and gamma ('scale' or a number); Start sends both", async () => {
+    const { engine } = await openTrain();
+    expect(screen.queryByLabelText('RBF gamma')).toBeNull();
+    await fireEvent.change(screen.getByLabelText('Architecture'), { target: { value: 'svm' } });
+    expect(screen.queryByLabelText('Hidden layers')).toBeNull();
+    // Fitted to convergence: no epochs, batches, learning rate or network knobs to set.
+    for (const label of ['Epochs', 'Batch size', 'Learning rate', 'Ensemble size', 'Input noise (σ)', 'Mixup α']) expect(screen.queryByLabelText(label), label).toBeNull();
+    expect(input('RBF gamma').value).toBe('scale');
+    await type('RBF gamma', '-1');
+    expect(startButton().disabled).toBe(true);
+    await type('RBF gamma', '0.01');
+    await type('C (inverse regularisation)', '10');
+    await fireEvent.click(startButton());
+    await waitFor(() => expect(engine.callsOf('training.start')).toHaveLength(1));
+    const [call] = engine.callsOf('training.start') as Array<{ config: typeof DEFAULT_CONFIG }>;
+    expect(call?.config.model).toMatchObject({ name: 'svm', C: 10, gamma: 0.01 });
   });
 
   it('loads a YAML file into the form; an invalid file names itself and changes nothing', async () => {

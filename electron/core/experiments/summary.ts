@@ -38,14 +38,21 @@ export function describeSplit(split: SplitInfo): string {
   return `held-out actors (speaker-independent): train ${actors(split.trainActors)}; validation ${actors(split.validationActors)}; test ${actors(split.testActors)} (${split.counts.train} / ${split.counts.validation} / ${split.counts.test} clips)`;
 }
 
+function modelLine(e: Experiment): string {
+  const { model, training } = e.config;
+  const balanced = training.class_weights ? ', balanced class weights' : '';
+  const deployed = e.split?.kind === 'actor_kfold' ? `; deployed: ${training.kfold_model === 'refit' ? 'refit on every actor' : `the ensemble of its ${e.split.folds?.length ?? training.k} fold models`}` : '';
+  if (e.modelName === 'logreg') return `Model: logreg (multinomial logistic regression, L2, C ${model.C}${balanced})${deployed}`;
+  if (e.modelName === 'svm') return `Model: svm (RBF support-vector classifier, one-vs-one, C ${model.C}, gamma ${model.gamma}${balanced}, Platt probabilities)${deployed}`;
+  return `Model: ${e.modelName} (hidden layers ${model.hidden_layers.join('-')}, dropout ${model.dropout_rates.join('/') || 'none'})${deployed}`;
+}
+
 export function formatExperimentSummary(e: Experiment): string {
   const lines = [
     `Emotion Studio — experiment ${e.id} "${e.name}" (${e.status})`,
     `Created ${e.createdAt}${e.finishedAt ? `, ended ${e.finishedAt}` : ''}`,
     `Dataset: ${e.datasetRoot}`,
-    e.modelName === 'logreg'
-      ? `Model: logreg (multinomial logistic regression, L2, C ${e.config.model.C}${e.config.training.class_weights ? ', balanced class weights' : ''})`
-      : `Model: ${e.modelName} (hidden layers ${e.config.model.hidden_layers.join('-')}, dropout ${e.config.model.dropout_rates.join('/') || 'none'})`,
+    modelLine(e),
     `Backend: ${e.backend ?? 'unknown'}`,
   ];
   if (e.split) lines.push(`Split: ${describeSplit(e.split)}`);

@@ -11,6 +11,10 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+// Registers the custom layer a saved `svm` model is made of, so every process that loads models can read it.
+import '../../../models/svm';
+// …and the statistics-pooling layer of the sequence models (cnn, lstm).
+import '../../../models/statsPooling';
 
 export const MODEL_JSON_FILE = 'model.json';
 export const WEIGHTS_FILE = 'weights.bin';

@@ -5,7 +5,7 @@
  */
 import YAML from 'yaml';
 import { configYaml } from '../../lib/configYaml';
-import { configSchema, describeConfigIssues, MODEL_NAMES, parseConfig, type Config } from '../../../../shared/config';
+import { CLASSICAL_MODEL_NAMES, configSchema, describeConfigIssues, MODEL_NAMES, parseConfig, type Config, type ModelName } from '../../../../shared/config';
 import { EMOTION_BY_CODE, EMOTIONS } from '../../../../shared/ravdess';
 
 export type SectionId = 'model' | 'optimisation' | 'split' | 'emotions' | 'audio';
@@ -49,7 +49,7 @@ const splitIs =
   (v: FormValues): boolean =>
     kinds.includes(String(v['training.split']));
 
-const neural = (v: FormValues): boolean => v['model.name'] !== 'logreg';
+const neural = (v: FormValues): boolean => !CLASSICAL_MODEL_NAMES.includes(v['model.name'] as ModelName);
 
 export const FIELDS: readonly FieldSpec[] = [
   { key: 'model.name', label: 'Architecture', kind: 'select', section: 'model', options: MODEL_NAMES },
@@ -57,23 +57,45 @@ export const FIELDS: readonly FieldSpec[] = [
   { key: 'model.dropout_rates', label: 'Dropout rates', kind: 'list', section: 'model', hint: 'one per hidden layer, or empty for none', when: neural },
   { key: 'training.batch_norm', label: 'Batch normalisation', kind: 'bool', section: 'model', when: neural },
   { key: 'training.l2', label: 'L2 weight decay', kind: 'number', section: 'model', step: 'any', when: neural },
+  { key: 'model.input_noise', label: 'Input noise (σ)', kind: 'number', section: 'model', step: 'any', hint: 'Gaussian noise on the standardised inputs while training; 0 = none', when: neural },
+  { key: 'model.ensemble', label: 'Ensemble size', kind: 'number', section: 'model', step: '1', hint: 'independently initialised networks, softmaxes averaged; 1 = one network', when: neural },
   {
     key: 'model.C',
-    label: 'C (inverse L2 strength)',
+    label: 'C (inverse regularisation)',
     kind: 'number',
     section: 'model',
     step: 'any',
     hint: "scikit-learn's C: larger means a weaker penalty",
     when: (v) => !neural(v),
   },
+  {
+    key: 'model.gamma',
+    label: 'RBF gamma',
+    kind: 'number',
+    section: 'model',
+    step: 'any',
+    hint: "'scale' = 1 / (features · variance), or a positive number",
+    when: (v) => v['model.name'] === 'svm',
+  },
 
-  { key: 'training.epochs', label: 'Epochs', kind: 'number', section: 'optimisation', step: '1' },
-  { key: 'training.batch_size', label: 'Batch size', kind: 'number', section: 'optimisation', step: '1' },
-  { key: 'training.learning_rate', label: 'Learning rate', kind: 'number', section: 'optimisation', step: 'any' },
-  { key: 'training.lr_schedule.factor', label: 'LR reduce factor', kind: 'number', section: 'optimisation', step: 'any', hint: 'on a validation-loss plateau' },
-  { key: 'training.lr_schedule.patience', label: 'LR patience (epochs)', kind: 'number', section: 'optimisation', step: '1' },
-  { key: 'training.lr_schedule.min_lr', label: 'Minimum LR', kind: 'number', section: 'optimisation', step: 'any' },
-  { key: 'training.early_stopping.patience', label: 'Early-stopping patience', kind: 'number', section: 'optimisation', step: '1' },
+  { key: 'training.epochs', label: 'Epochs', kind: 'number', section: 'optimisation', step: '1', when: neural },
+  { key: 'training.batch_size', label: 'Batch size', kind: 'number', section: 'optimisation', step: '1', when: neural },
+  { key: 'training.learning_rate', label: 'Learning rate', kind: 'number', section: 'optimisation', step: 'any', when: neural },
+  { key: 'training.lr_schedule.factor', label: 'LR reduce factor', kind: 'number', section: 'optimisation', step: 'any', hint: 'on a validation-loss plateau', when: neural },
+  { key: 'training.lr_schedule.patience', label: 'LR patience (epochs)', kind: 'number', section: 'optimisation', step: '1', when: neural },
+  { key: 'training.lr_schedule.min_lr', label: 'Minimum LR', kind: 'number', section: 'optimisation', step: 'any', when: neural },
+  { key: 'training.early_stopping.patience', label: 'Early-stopping patience', kind: 'number', section: 'optimisation', step: '1', when: neural },
+  {
+    key: 'training.early_stopping.smoothing',
+    label: 'Validation-loss smoothing',
+    kind: 'number',
+    section: 'optimisation',
+    step: 'any',
+    hint: 'early stopping watches a moving average of the validation loss; 0 = the raw loss',
+    when: neural,
+  },
+  { key: 'training.label_smoothing', label: 'Label smoothing (ε)', kind: 'number', section: 'optimisation', step: 'any', when: neural },
+  { key: 'training.mixup', label: 'Mixup α', kind: 'number', section: 'optimisation', step: 'any', hint: '0 = none', when: neural },
   { key: 'training.class_weights', label: 'Balanced class weights', kind: 'bool', section: 'optimisation' },
   { key: 'training.seed', label: 'Seed', kind: 'number', section: 'optimisation', step: '1' },
 
@@ -90,6 +112,15 @@ export const FIELDS: readonly FieldSpec[] = [
   { key: 'training.test_fraction', label: 'Test fraction', kind: 'number', section: 'split', step: 'any', when: splitIs('actor', 'stratified') },
   { key: 'training.validation_fraction', label: 'Validation fraction', kind: 'number', section: 'split', step: 'any' },
   { key: 'training.k', label: 'Folds (k)', kind: 'number', section: 'split', step: '1', when: splitIs('actor_kfold') },
+  {
+    key: 'training.kfold_model',
+    label: 'Deployed model',
+    kind: 'select',
+    section: 'split',
+    options: ['ensemble', 'refit'],
+    hint: 'for new audio: the mean of the fold models, or one model refit on every actor (indexed clips always get the fold that held their actor out)',
+    when: splitIs('actor_kfold'),
+  },
 
   { key: 'data.emotions', label: 'Emotions', kind: 'emotions', section: 'emotions' },
 

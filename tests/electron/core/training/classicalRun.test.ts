@@ -1,7 +1,7 @@
 /**
- * `logreg` as a first-class model: `model.name: logreg` trains through the same experiment pipeline as
- * the neural models (scaler from training actors, artifacts, evaluation), and its saved model reproduces
- * the evaluation through the prediction path.
+ * The classical models (`logreg`, `svm`) as first-class models: each trains through the same experiment
+ * pipeline as the neural models (scaler from training actors, artifacts, evaluation), and its saved
+ * model reproduces the evaluation through the prediction path.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,31 +14,34 @@ import { initResampler } from '../../../../electron/core/audio/resample';
 import { trainQuickExperiment, type TrainedExperiment } from '../../../helpers/trainedModel';
 
 const corpus = inject('corpus8');
-let trained: TrainedExperiment;
 
-beforeAll(async () => {
-  await initResampler();
-  trained = await trainQuickExperiment(corpus, { model: { name: 'logreg', C: 0.1 } }, 'logreg quick');
-});
-afterAll(() => trained?.db.close());
+const CASES = [
+  { name: 'logreg', model: { name: 'logreg', C: 0.1 }, summary: 'Model: logreg (multinomial logistic regression, L2, C 0.1, balanced class weights)' },
+  { name: 'svm', model: { name: 'svm', C: 10 }, summary: 'Model: svm (RBF support-vector classifier, one-vs-one, C 10, gamma scale, balanced class weights, Platt probabilities)' },
+] as const;
 
-describe('logreg through the experiment pipeline', () => {
+describe.each(CASES)('$name through the experiment pipeline', ({ name, model, summary }) => {
+  let trained: TrainedExperiment;
+  beforeAll(async () => {
+    await initResampler();
+    trained = await trainQuickExperiment(corpus, { model }, `${name} quick`);
+  });
+  afterAll(() => trained?.db.close());
+
   it('finishes with every artifact, one logged fit (train and validation scores), held-out actors only', () => {
     const { result } = trained;
     expect(result).toMatchObject({ status: 'finished', epochsRun: 1, split: { kind: 'actor', testActors: [7, 8], validationActors: [5, 6] } });
     expect([...result.artifacts.files].sort()).toEqual([...ARTIFACT_FILES].sort());
     for (const f of ARTIFACT_FILES) expect(fs.existsSync(path.join(result.artifacts.dir, f)), f).toBe(true);
     const saved = getExperiment(trained.db, result.experimentId);
-    expect(saved.modelName).toBe('logreg');
+    expect(saved.modelName).toBe(name);
     expect(saved.history).toHaveLength(1);
     const [log] = saved.history[0] ?? [];
     expect(log).toMatchObject({ epoch: 1, bestEpoch: 1, lr: 0 });
     for (const k of ['loss', 'acc', 'valLoss', 'valAcc'] as const) expect(Number.isFinite(log?.[k]), k).toBe(true);
     // Six classes: chance is 1/6.
     expect(result.accuracy).toBeGreaterThan(2 / 6);
-    expect(fs.readFileSync(path.join(result.artifacts.dir, 'results_summary.txt'), 'utf8')).toContain(
-      'Model: logreg (multinomial logistic regression, L2, C 0.1, balanced class weights)',
-    );
+    expect(fs.readFileSync(path.join(result.artifacts.dir, 'results_summary.txt'), 'utf8')).toContain(summary);
   });
 
   it('its saved model gives every test clip the label its evaluation recorded', async () => {

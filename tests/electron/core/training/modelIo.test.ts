@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend, tf } from '../../../../electron/core/training/backend';
 import { loadModelFiles, serializeModel, writeModelFiles } from '../../../../electron/core/training/modelIo';
-import { buildModel, compileForTraining, MODEL_REGISTRY, modelSpecFromConfig, type ModelName } from '../../../../models/registry';
+import { buildModel, compileForTraining, isClassical, MODEL_REGISTRY, modelSpecFromConfig, type ModelName } from '../../../../models/registry';
 import { DEFAULT_CONFIG } from '../../../../shared/config';
 
 let root: string;
@@ -29,6 +29,13 @@ function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
 
 /** A small trained model, so batch-norm statistics and weights are no longer at their initial values. */
 async function trainedModel(name: ModelName): Promise<tf.LayersModel> {
+  const definition = MODEL_REGISTRY[name];
+  if (isClassical(definition)) {
+    // Fitted on 48 random rows: 8 per class.
+    const dims = shapeFor(name)[0] as number;
+    const x = tf.tidy(() => tf.randomNormal([48, dims], 0, 1, 'float32', 1).dataSync() as Float32Array);
+    return definition.fit({ x, labels: Int32Array.from({ length: 48 }, (_, i) => i % 6), dims }, { nClasses: 6, config: DEFAULT_CONFIG.model, balanced: true, seed: 1 });
+  }
   const model = buildModel(name, modelSpecFromConfig(DEFAULT_CONFIG, shapeFor(name), 6));
   compileForTraining(model, 1e-3);
   const x = tf.randomNormal([16, ...shapeFor(name)], 0, 1, 'float32', 1);
