@@ -57,6 +57,11 @@ export interface Prediction {
    * held-out clip's prediction is evidence; a training clip's is optimistic.
    */
   standing?: ClipStanding;
+  /**
+   * k-fold runs: the fold whose model answered, when an indexed clip was routed to the fold that held
+   * its actor out (so the verdict is the evaluation's own). Absent: the experiment's deployed model.
+   */
+  fold?: number;
   /** Human-readable cautions (silence, a ground truth the model was not trained on, …). */
   warnings: string[];
   timings: { decodeMs: number; featuresMs: number; modelMs: number; totalMs: number };

@@ -18,7 +18,7 @@ import { extractDataset } from '../core/extraction/extractDataset';
 import { findExperiment, getExperiment, listExperiments } from '../core/experiments/store';
 import { testClipsOrWhy } from '../core/experiments/testClips';
 import { compareExperiments } from '../core/experiments/compare';
-import type { ExperimentComparison } from '../../shared/experiments';
+import { formatPoints, type ExperimentComparison } from '../../shared/experiments';
 import { formatExperimentSummary } from '../core/experiments/summary';
 import { resolveHome } from '../core/paths';
 import type { Config } from '../../shared/config';
@@ -336,13 +336,16 @@ function formatComparison(c: ExperimentComparison): string {
   const s = c.significance;
   if (s?.paired) {
     const d = s.accuracyDifference;
-    const points = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} pts`;
+    const points = formatPoints;
     lines.push(
       '',
       `Paired test on the same ${s.clips} test clips (#${c.experiments[1]?.id} vs #${c.experiments[0]?.id}):`,
       `  accuracy difference ${points(d.difference)}, bootstrap 95 % interval ${points(d.low)} to ${points(d.high)} (${d.resamples} resamples)`,
       `  McNemar exact p = ${s.mcnemarP < 0.0001 ? s.mcnemarP.toExponential(1) : s.mcnemarP.toFixed(4)} (only #${c.experiments[0]?.id} right: ${s.onlyFirstCorrect}, only #${c.experiments[1]?.id} right: ${s.onlySecondCorrect})`,
     );
+    if (s.perFold) {
+      lines.push(`  per fold (same test actors): ${s.perFold.differences.map(points).join(', ')}; mean ${points(s.perFold.mean)} ± ${(s.perFold.sd * 100).toFixed(1)} pts (sd)`);
+    }
   } else if (s) {
     lines.push('', `No paired test: ${s.reason}`);
   }
@@ -403,6 +406,7 @@ function formatPrediction(p: Prediction): string {
   if (p.groundTruth !== undefined) {
     lines.push(`Truth:      ${p.groundTruth} (from the file name)${p.correct === undefined ? '' : p.correct ? '   correct' : '   incorrect'}`);
   }
+  if (p.standing) lines.push(`Standing:   ${p.standing.heldOut ? '' : '! '}${p.standing.text}`);
   lines.push('', 'Emotion      Probability');
   for (const label of p.labels) {
     const v = p.probabilities[label] ?? 0;

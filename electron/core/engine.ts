@@ -21,7 +21,6 @@ import { removeStaleArtifactTemps } from './experiments/artifacts';
 import { getExperiment, listExperiments, markInterrupted, updateExperiment } from './experiments/store';
 import { compareExperiments } from './experiments/compare';
 import { experimentTestClips, testClipsOrWhy } from './experiments/testClips';
-import { clipStanding, deployedFold } from './experiments/standing';
 import { OpenedFiles } from './files/openedFiles';
 import { playerAudio } from './files/playerAudio';
 import { createPredictionService, type PredictionService } from './prediction/service';
@@ -245,19 +244,9 @@ export function createEngine(options: EngineOptions): Engine {
         return predictions().predict({ experimentId, path: opened.path, hopSec, displayName: opened.file.name });
       }
       const { clip, file } = getClip(db, source.datasetId, source.clipId);
-      const prediction = await predictions().predict({ experimentId, path: file, hopSec, displayName: clip.path });
-      // Say whether the answering model saw this clip's speaker: only a held-out clip's verdict is evidence.
-      if (prediction.experimentId !== null) {
-        const experiment = getExperiment(db, prediction.experimentId);
-        const tested = experiment.split?.speakerDependent ? testClipsOrWhy(db, experiment) : null;
-        const standing = clipStanding(experiment, { id: clip.id, actor: clip.actor, datasetId: source.datasetId }, {
-          // Only a k-fold run's saved model is one of several: read which, only then.
-          deployedFold: experiment.split?.kind === 'actor_kfold' ? deployedFold(experiment.artifactsDir) : null,
-          testClipIds: Array.isArray(tested) ? new Set(tested.map((t) => t.clipId)) : null,
-        });
-        if (standing) prediction.standing = standing;
-      }
-      return prediction;
+      // The service says whether the answering model saw this clip's speaker (only a held-out clip's
+      // verdict is evidence) and, for k-fold runs, asks the fold that held the actor out.
+      return predictions().predict({ experimentId, path: file, hopSec, displayName: clip.path, clip: { id: clip.id, actor: clip.actor, datasetId: source.datasetId } });
     },
 
     'jobs.list': () => jobs.list(),

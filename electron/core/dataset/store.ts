@@ -248,6 +248,23 @@ export function confinedClipFile(root: string, datasetId: number, clip: Pick<Cli
 }
 
 /**
+ * The usable clip of dataset `datasetId` that `file` is (links resolved, relative to the dataset's
+ * folder), or null when the file lies outside that folder or is not indexed there.
+ */
+export function findClipByFile(db: Db, datasetId: number, file: string): Clip | null {
+  let root: string;
+  try {
+    root = realpathOr(getDataset(db, datasetId).root);
+  } catch {
+    return null;
+  }
+  const real = realpathOr(path.resolve(file));
+  if (!isInsideFolder(root, real)) return null;
+  const rel = path.relative(root, real).split(path.sep).join('/');
+  return (db.prepare(`${CLIP_SELECT} WHERE dataset_id = ? AND rel_path = ? AND status = 'ok'`).get(datasetId, rel) as Clip | undefined) ?? null;
+}
+
+/**
  * A usable clip of a dataset, with the dataset's root and the clip's file: the real path, checked to lie
  * inside that root (`confinedClipFile`). Every method that addresses a clip goes through here.
  */

@@ -24,9 +24,25 @@ export const ARTIFACT_FILES = [
   'test_predictions.json',
 ] as const;
 
+/** Files of one model folder: the top level of a single-model run, and each `folds/<n>/` of a k-fold run. */
+export const MODEL_FOLDER_FILES = ['model.json', 'weights.bin', 'preprocessor.json'] as const;
+
+/** Where a k-fold run keeps fold `n`'s model folder, relative to the run's folder. */
+export const foldFolder = (n: number): string => `folds/${n}`;
+
+/** The files a run's folder holds: ARTIFACT_FILES, less the top-level model for a fold ensemble, plus each fold's folder. */
+export function artifactFilesOf(deployedModel: boolean, folds: number): string[] {
+  const top = deployedModel ? [...ARTIFACT_FILES] : ARTIFACT_FILES.filter((f) => f !== 'model.json' && f !== 'weights.bin');
+  const perFold = Array.from({ length: folds }, (_, i) => MODEL_FOLDER_FILES.map((f) => `${foldFolder(i + 1)}/${f}`)).flat();
+  return [...top, ...perFold];
+}
+
 export interface ArtifactContent {
-  model: tf.LayersModel;
+  /** The deployable model, or null for a k-fold ensemble (its preprocessor.json lists the fold folders instead). */
+  model: tf.LayersModel | null;
   preprocessor: Record<string, unknown>;
+  /** k-fold runs: every fold's model and preprocessor, written to `folds/<n>/`. */
+  folds: Array<{ model: tf.LayersModel; preprocessor: Record<string, unknown> }>;
   history: EpochLog[][];
   /** The experiment as it will read once finished (for the summary). */
   experiment: () => Experiment;
@@ -57,10 +73,15 @@ export async function writeArtifacts(finalDir: string, c: ArtifactContent): Prom
   fs.mkdirSync(tmp);
   try {
     markPartial(tmp);
-    await writeModelFiles(tmp, c.model);
+    if (c.model) await writeModelFiles(tmp, c.model);
     const experiment = c.experiment();
     const json = (name: string, value: unknown) => fs.writeFileSync(path.join(tmp, name), `${JSON.stringify(value, null, 2)}\n`);
     json('preprocessor.json', c.preprocessor);
+    for (const [i, fold] of c.folds.entries()) {
+      const dir = path.join(tmp, foldFolder(i + 1));
+      await writeModelFiles(dir, fold.model);
+      json(path.join(foldFolder(i + 1), 'preprocessor.json'), fold.preprocessor);
+    }
     json('training_history.json', c.history.length === 1 ? c.history[0] : c.history);
     json('test_predictions.json', c.testPredictions);
     fs.writeFileSync(path.join(tmp, 'results_summary.txt'), formatExperimentSummary(experiment));
@@ -69,13 +90,14 @@ export async function writeArtifacts(finalDir: string, c: ArtifactContent): Prom
     const { confusionMatrixPng, trainingPlotsPng } = await import('./plots');
     fs.writeFileSync(path.join(tmp, 'training_plots.png'), await trainingPlotsPng(c.history, title));
     fs.writeFileSync(path.join(tmp, 'confusion_matrix.png'), await confusionMatrixPng(c.metrics.confusion, c.metrics.labels, title));
-    for (const f of ARTIFACT_FILES) {
+    const files = artifactFilesOf(c.model !== null, c.folds.length);
+    for (const f of files) {
       if (!fs.existsSync(path.join(tmp, f))) throw new Error(`artifact ${f} was not written`);
     }
     fs.rmSync(path.join(tmp, PARTIAL_MARK));
     fs.rmSync(finalDir, { recursive: true, force: true });
     fs.renameSync(tmp, finalDir);
-    return [...ARTIFACT_FILES];
+    return files;
   } catch (err) {
     fs.rmSync(tmp, { recursive: true, force: true });
     throw err;

@@ -1,8 +1,9 @@
 /**
- * Where an indexed clip stood for an experiment's saved model: held out, or seen in training. The
- * saved model of a k-fold run is one fold's (`preprocessor.json`'s `fold`), so its actors are that
- * fold's. On the speaker-dependent (stratified) split every speaker is in training, so even a test clip
- * is "optimistic".
+ * Where an indexed clip stood for the model that judged it: held out, or seen in training. A k-fold
+ * run answers a clip of its dataset with the fold that held the clip's actor out (`answeringFold`); an
+ * older k-fold run saved one fold's model (`deployedFold`, preprocessor.json's `fold`), so its actors are
+ * that fold's. On the speaker-dependent (stratified) split every speaker is in training, so even a test
+ * clip is "optimistic".
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,7 +16,7 @@ const two = (actor: number): string => String(actor).padStart(2, '0');
 export function clipStanding(
   experiment: Experiment,
   clip: Pick<Clip, 'id' | 'actor'> & { datasetId: number },
-  options: { deployedFold: number | null; testClipIds: ReadonlySet<number> | null },
+  options: { answeringFold?: number | null; deployedFold: number | null; testClipIds: ReadonlySet<number> | null },
 ): ClipStanding | undefined {
   const split = experiment.split;
   if (!split) return undefined;
@@ -32,9 +33,22 @@ export function clipStanding(
         : `seen in training — optimistic: this clip was one of the model's training or validation clips`,
     };
   }
-  const fold = split.kind === 'actor_kfold' && options.deployedFold !== null ? split.folds?.[options.deployedFold - 1] : undefined;
-  // A k-fold run whose saved fold is unknown: every actor was tested by some fold, trained on by others.
-  if (split.kind === 'actor_kfold' && !fold) return undefined;
+  if (split.kind === 'actor_kfold' && options.answeringFold != null) {
+    const n = options.answeringFold;
+    const fold = split.folds?.[n - 1];
+    if (fold?.testActors.includes(clip.actor)) {
+      return { role: 'test', heldOut: true, text: `held out: fold ${n}'s model answered, and actor ${two(clip.actor)} was one of its test actors (the evaluation's own prediction)` };
+    }
+  }
+  const deployed = split.kind === 'actor_kfold' && options.deployedFold !== null ? split.folds?.[options.deployedFold - 1] : undefined;
+  if (split.kind === 'actor_kfold' && !deployed) {
+    // The fold ensemble (or refit) answered: every fold's model, so every actor of the run, took part.
+    const inRun = (split.folds ?? []).some((f) => f.trainActors.includes(clip.actor) || f.validationActors.includes(clip.actor) || f.testActors.includes(clip.actor));
+    return inRun
+      ? { role: 'train', heldOut: false, text: `seen in training — optimistic: the fold ensemble answered, and actor ${two(clip.actor)} was in training for ${(split.folds?.length ?? 1) - 1} of its folds` }
+      : { role: 'test', heldOut: true, text: `held out: actor ${two(clip.actor)} was not in this run's data` };
+  }
+  const fold = deployed;
   const actors = fold ?? split;
   const whose = fold ? `the saved model (fold ${options.deployedFold})` : 'this model';
   if (actors.testActors.includes(clip.actor)) {

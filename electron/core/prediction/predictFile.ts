@@ -31,8 +31,8 @@ import { resampledLength } from '../audio/resample';
 import { computeWindowFeatures } from '../extraction/clipFeatures';
 import type { AudioOptions } from '../extraction/featureConfig';
 import { modelSample } from '../training/data';
-import { argmaxRows, predictProbabilities } from '../training/fit';
-import type { Predictor } from './predictor';
+import { argmaxRows } from '../training/fit';
+import { predictorProbabilities, type Predictor } from './predictor';
 import { domainWarnings } from './domain';
 
 /** Peak level (dBFS, before normalisation) below which a window counts as silent. */
@@ -116,11 +116,10 @@ function predictOpened(predictor: Predictor, file: WavFileReader, hopSec: number
   if (header.durationSec < MIN_CLIP_SEC) {
     throw new EngineError('BAD_FILE', `${file.path}: ${header.durationSec.toFixed(2)} s of audio is too short to judge (at least ${MIN_CLIP_SEC} s)`);
   }
-  const { model, preprocessor, scaler, sampleLayout } = predictor;
+  const { preprocessor, sampleLayout } = predictor;
   const { labels, sampleShape } = preprocessor;
   const { audio, dsp } = preprocessor.featureConfig;
   const k = labels.length;
-  const channels = sampleShape[sampleShape.length - 1] as number;
   const sampleSize = sampleShape.reduce((a, b) => a * b, 1);
   const plan = planWindows(header.frames, header.sampleRate, audio, hopSec);
 
@@ -155,11 +154,8 @@ function predictOpened(predictor: Predictor, file: WavFileReader, hopSec: number
     let probabilities: Float32Array<ArrayBufferLike> = new Float32Array(0);
     if (n > 0) {
       const t = performance.now();
-      const scaled = scaler.transform(x.subarray(0, n * sampleSize), channels);
-      timings.featuresMs += performance.now() - t;
-      const t2 = performance.now();
-      probabilities = predictProbabilities(model, scaled, sampleShape);
-      timings.modelMs += performance.now() - t2;
+      probabilities = predictorProbabilities(predictor, x.subarray(0, n * sampleSize));
+      timings.modelMs += performance.now() - t;
     }
     let row = 0;
     batch.forEach((w, i) => {

@@ -10,16 +10,26 @@ import type * as tf from '@tensorflow/tfjs';
 import { EngineError } from '../../../shared/errors';
 import { selectBackend } from '../training/backend';
 import { modelSampleLayout, type ModelSampleLayout } from '../training/data';
+import { predictProbabilities } from '../training/fit';
 import { loadModelFiles, MODEL_JSON_FILE, ModelFileError } from '../training/modelIo';
 import { StandardScaler } from '../training/scaler';
 import { PREPROCESSOR_FILE, readPreprocessor, type Preprocessor } from './preprocessor';
 
+/** One model and the standardisation it was trained with. */
+export interface PredictorMember {
+  dir: string;
+  model: tf.LayersModel;
+  scaler: StandardScaler;
+  /** The k-fold fold it is (preprocessor.json's `fold`), or null. */
+  fold: number | null;
+}
+
 export interface Predictor {
   /** The model folder as given (resolved to an absolute path). */
   dir: string;
-  model: tf.LayersModel;
+  /** One model, or for a k-fold fold ensemble every fold's (its answer is their mean probability). */
+  members: PredictorMember[];
   preprocessor: Preprocessor;
-  scaler: StandardScaler;
   sampleLayout: ModelSampleLayout;
   /** Cautions that apply to every prediction of this model (e.g. a changed feature pipeline). */
   warnings: string[];
@@ -28,9 +38,29 @@ export interface Predictor {
 }
 
 /**
+ * Class probabilities (n × K) of `n` unscaled samples: each member scales them with its own scaler and
+ * predicts; an ensemble answers with the mean over its members.
+ */
+export function predictorProbabilities(predictor: Predictor, x: Float32Array): Float32Array {
+  const { sampleShape } = predictor.preprocessor;
+  const channels = sampleShape[sampleShape.length - 1] as number;
+  const [first, ...rest] = predictor.members.map((m) => predictProbabilities(m.model, m.scaler.transform(x, channels), sampleShape));
+  if (first === undefined) throw new EngineError('INTERNAL', `${predictor.dir} has no model to ask`);
+  if (rest.length === 0) return first;
+  const mean = new Float32Array(first.length);
+  for (let i = 0; i < mean.length; i++) {
+    let sum = first[i] as number;
+    for (const p of rest) sum += p[i] as number;
+    mean[i] = sum / (rest.length + 1);
+  }
+  return mean;
+}
+
+/**
  * Load the model in `dir`. Errors name the folder or file and say why: NOT_FOUND when the folder,
  * model.json or preprocessor.json is missing; BAD_FILE when something is there but unusable (not JSON,
- * wrong version, inconsistent shapes, a model whose input or output does not match preprocessor.json).
+ * wrong version, inconsistent shapes, a model whose input or output does not match preprocessor.json,
+ * an ensemble member that does not belong with the others).
  */
 export async function loadPredictor(artifactsDir: string): Promise<Predictor> {
   const dir = path.resolve(artifactsDir);
@@ -38,9 +68,35 @@ export async function loadPredictor(artifactsDir: string): Promise<Predictor> {
   if (stat === null) throw new EngineError('NOT_FOUND', `The model folder ${dir} does not exist`);
   if (!stat.isDirectory()) throw new EngineError('NOT_FOUND', `${dir} is not a folder (a model folder holds model.json, weights.bin and preprocessor.json)`);
   const { file, preprocessor, warnings } = readPreprocessor(dir);
+  const sampleLayout = modelSampleLayout(preprocessor.input, preprocessor.featureConfig.dsp);
+  if (preprocessor.members === undefined) {
+    const member = await loadMember(dir, file, preprocessor);
+    return { dir, members: [member], preprocessor, sampleLayout, warnings, disposed: false };
+  }
+  const members: PredictorMember[] = [];
+  try {
+    for (const relative of preprocessor.members) {
+      const memberDir = path.resolve(dir, relative);
+      if (!memberDir.startsWith(dir + path.sep)) throw new EngineError('BAD_FILE', `${file}: member ${JSON.stringify(relative)} is outside ${dir}`);
+      const checked = readPreprocessor(memberDir);
+      const p = checked.preprocessor;
+      if (p.members !== undefined) throw new EngineError('BAD_FILE', `${checked.file}: an ensemble member cannot itself be an ensemble`);
+      const same = p.modelName === preprocessor.modelName && p.input === preprocessor.input && p.featureConfig.hash === preprocessor.featureConfig.hash &&
+        p.labels.join() === preprocessor.labels.join() && p.sampleShape.join() === preprocessor.sampleShape.join();
+      if (!same) throw new EngineError('BAD_FILE', `${checked.file} does not match ${file} (model, input, features, labels or shape differ): the folders do not belong together`);
+      members.push(await loadMember(memberDir, checked.file, p));
+    }
+  } catch (err) {
+    for (const m of members) m.model.dispose();
+    throw err;
+  }
+  return { dir, members, preprocessor, sampleLayout, warnings, disposed: false };
+}
+
+async function loadMember(dir: string, file: string, preprocessor: Preprocessor): Promise<PredictorMember> {
   let scaler: StandardScaler;
   try {
-    scaler = StandardScaler.fromJSON(preprocessor.scaler);
+    scaler = StandardScaler.fromJSON(preprocessor.scaler as NonNullable<Preprocessor['scaler']>);
   } catch (err) {
     throw new EngineError('BAD_FILE', `${file}: scaler: ${(err as Error).message.replace(/^StandardScaler\.fromJSON: /, '')}`);
   }
@@ -72,21 +128,13 @@ export async function loadPredictor(artifactsDir: string): Promise<Predictor> {
     model.dispose();
     throw err;
   }
-  return {
-    dir,
-    model,
-    preprocessor,
-    scaler,
-    sampleLayout: modelSampleLayout(preprocessor.input, preprocessor.featureConfig.dsp),
-    warnings,
-    disposed: false,
-  };
+  return { dir, model, scaler, fold: preprocessor.fold };
 }
 
 export function disposePredictor(predictor: Predictor): void {
   if (predictor.disposed) return;
   predictor.disposed = true;
-  predictor.model.dispose();
+  for (const m of predictor.members) m.model.dispose();
 }
 
 function statOrNull(file: string): fs.Stats | null {

@@ -50,10 +50,18 @@ const preprocessorSchema = z
     featureNames: z.array(z.string()).min(1),
     featureConfig: z.object({ hash: z.string(), audio: audioSchema, dsp: dspSchema }).strict(),
     labels: z.array(z.enum(EMOTIONS)).min(2),
-    scaler: z.object({ mean: z.array(z.number()), scale: z.array(z.number()) }).strict(),
+    /** The model's own standardisation; null for a fold ensemble, whose members each carry theirs. */
+    scaler: z.object({ mean: z.array(z.number()), scale: z.array(z.number()) }).strict().nullable(),
+    /** The k-fold fold this model is (1-based), or null. */
     fold: z.number().int().positive().nullable(),
+    /**
+     * A k-fold run's fold ensemble: the member model folders (relative, e.g. `folds/1`), whose mean
+     * probability is this model's answer. Such a folder holds no model.json of its own.
+     */
+    members: z.array(z.string().regex(/^[a-z0-9_-]+(\/[a-z0-9_-]+)*$/i, 'a relative folder such as folds/1')).min(2).optional(),
   })
-  .strict();
+  .strict()
+  .refine((p) => (p.members === undefined) === (p.scaler !== null), { message: 'a scaler for a single model, or members (and no scaler) for an ensemble', path: ['scaler'] });
 
 export type Preprocessor = z.infer<typeof preprocessorSchema> & {
   featureConfig: { audio: AudioOptions; dsp: DspOptions };
@@ -111,7 +119,7 @@ export function checkPreprocessor(json: unknown, file: string): { preprocessor: 
   if (p.input === 'stats' && p.sampleShape.length !== 1) inconsistent(`input 'stats' needs a 1-D sampleShape, got [${p.sampleShape.join(', ')}]`);
   if (p.input === 'sequence' && p.sampleShape.length !== 2) inconsistent(`input 'sequence' needs a [frames, channels] sampleShape, got [${p.sampleShape.join(', ')}]`);
   if (p.featureNames.length !== channels) inconsistent(`${p.featureNames.length} featureNames for ${channels} channels in sampleShape [${p.sampleShape.join(', ')}]`);
-  if (p.scaler.mean.length !== channels || p.scaler.scale.length !== channels) {
+  if (p.scaler && (p.scaler.mean.length !== channels || p.scaler.scale.length !== channels)) {
     inconsistent(`the scaler has ${p.scaler.mean.length} means and ${p.scaler.scale.length} scales for ${channels} channels`);
   }
   if (new Set(p.labels).size !== p.labels.length) bad(`labels repeat an emotion: ${p.labels.join(', ')}`);

@@ -5,11 +5,17 @@
  * keeps the model cache (`PredictorCache`), so repeated questions to the same model skip the load.
  * The CLI uses the in-process mode: one short-lived command gains nothing from a worker's start-up.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { EngineError } from '../../../shared/errors';
+import type { Experiment } from '../../../shared/experiments';
 import type { Prediction } from '../../../shared/prediction';
 import type { Db } from '../db/database';
-import { findArtifactFolder } from '../experiments/artifacts';
+import { findClipByFile } from '../dataset/store';
+import { findArtifactFolder, foldFolder } from '../experiments/artifacts';
+import { clipStanding, deployedFold } from '../experiments/standing';
+import { testClipsOrWhy } from '../experiments/testClips';
+import { PREPROCESSOR_FILE } from './preprocessor';
 import { getExperiment, latestFinishedExperiment } from '../experiments/store';
 import { WorkerPool } from '../workers/pool';
 
@@ -36,6 +42,19 @@ export interface PredictRequest {
   hopSec?: number;
   /** Shown as `Prediction.file` and parsed for a RAVDESS ground truth (default: `path`). */
   displayName?: string;
+  /**
+   * The indexed clip the file is, when it is one: then the answer says where the clip stood for the
+   * model (`Prediction.standing`), and a k-fold run answers with the fold that held its actor out.
+   * Default: looked up by path in the answering experiment's dataset (so `predict --audio` on a file of
+   * the training folder is routed and labelled too).
+   */
+  clip?: IndexedClipRef;
+}
+
+export interface IndexedClipRef {
+  id: number;
+  actor: number;
+  datasetId: number;
 }
 
 export interface PredictionService {
@@ -70,6 +89,27 @@ export function resolveModelDir(db: Db | null, request: Pick<PredictRequest, 'ex
   return { dir: found.folder, experimentId: experiment.id };
 }
 
+/**
+ * The fold model that held `clip`'s actor out, for a k-fold run that kept its fold models
+ * (`folds/<n>/`); null when the clip is from another dataset, its actor was in no fold's test actors,
+ * or the run is not k-fold (or predates kept fold models).
+ */
+export function outOfFoldRoute(experiment: Experiment, dir: string, clip: IndexedClipRef): { fold: number; dir: string } | null {
+  const folds = experiment.split?.kind === 'actor_kfold' ? experiment.split.folds : undefined;
+  if (!folds || experiment.datasetId !== clip.datasetId) return null;
+  const index = folds.findIndex((f) => f.testActors.includes(clip.actor));
+  if (index === -1) return null;
+  const foldDir = path.join(dir, foldFolder(index + 1));
+  if (!fs.existsSync(path.join(foldDir, PREPROCESSOR_FILE))) return null;
+  return { fold: index + 1, dir: foldDir };
+}
+
+function indexedClipOf(db: Db, experiment: Experiment, file: string): IndexedClipRef | undefined {
+  if (experiment.datasetId === null) return undefined;
+  const clip = findClipByFile(db, experiment.datasetId, file);
+  return clip ? { id: clip.id, actor: clip.actor, datasetId: experiment.datasetId } : undefined;
+}
+
 export function createPredictionService(options: PredictionServiceOptions): PredictionService {
   const { db } = options;
   let closed = false;
@@ -97,10 +137,26 @@ export function createPredictionService(options: PredictionServiceOptions): Pred
       if (closed) throw new EngineError('CANCELLED', 'the prediction service is closed');
       if (typeof request.path !== 'string' || request.path === '') throw new EngineError('INVALID_PAYLOAD', 'a file path is required');
       const { dir, experimentId } = resolveModelDir(db, request);
-      const task: PredictTask = { dir, path: request.path, experimentId };
+      const experiment = db !== null && experimentId !== null ? getExperiment(db, experimentId) : null;
+      const clip = request.clip ?? (experiment ? indexedClipOf(db as Db, experiment, request.path) : undefined);
+      // k-fold: an indexed clip of the run's dataset goes to the fold that held its actor out.
+      const route = experiment && clip ? outOfFoldRoute(experiment, dir, clip) : null;
+      const task: PredictTask = { dir: route?.dir ?? dir, path: request.path, experimentId };
       if (request.hopSec !== undefined) task.hopSec = request.hopSec;
       if (request.displayName !== undefined) task.displayName = request.displayName;
-      return (await runner())(task);
+      const prediction = await (await runner())(task);
+      if (route) prediction.fold = route.fold;
+      if (experiment && clip && db !== null) {
+        const tested = experiment.split?.speakerDependent ? testClipsOrWhy(db, experiment) : null;
+        const standing = clipStanding(experiment, clip, {
+          answeringFold: route?.fold ?? null,
+          // A k-fold run from before fold models were kept saved one fold's model: read which.
+          deployedFold: experiment.split?.kind === 'actor_kfold' && !route ? deployedFold(experiment.artifactsDir) : null,
+          testClipIds: Array.isArray(tested) ? new Set(tested.map((t) => t.clipId)) : null,
+        });
+        if (standing) prediction.standing = standing;
+      }
+      return prediction;
     },
     async close() {
       closed = true;

@@ -6,8 +6,7 @@
  */
 import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { fitLogisticRegression, setLogregWeights } from '../../../models/logreg';
-import { MODEL_REGISTRY, buildModel, compileForTraining } from '../../../models/registry';
+import { MODEL_REGISTRY, buildModel, compileForTraining, isClassical, type ClassicalModelDefinition } from '../../../models/registry';
 import type { Config } from '../../../shared/config';
 import { EngineError, toRpcError } from '../../../shared/errors';
 import type { BackendSelection, ClassificationReport, EpochEvent, EpochLog, ExperimentMetrics, SplitInfo, TrainResult } from '../../../shared/experiments';
@@ -15,7 +14,7 @@ import type { Db } from '../db/database';
 import { getDataset } from '../dataset/store';
 import { classificationReport, confusionMatrix, meanSd, poolConfusions } from '../evaluation/metrics';
 import { completeExperiment, createExperiment, getExperiment, recordProgress } from '../experiments/store';
-import { writeArtifacts } from '../experiments/artifacts';
+import { foldFolder, writeArtifacts } from '../experiments/artifacts';
 import type { ExtractOptions } from '../extraction/extractDataset';
 import { featureSpec } from '../extraction/featureConfig';
 import { selectBackend } from './backend';
@@ -54,6 +53,7 @@ interface RunOutcome {
   confusion: number[][];
   report: ClassificationReport;
   bestValLoss: number;
+  bestEpoch: number;
   testClipIds: number[];
   testPredictions: number[];
   cancelled: boolean;
@@ -149,30 +149,41 @@ export async function runExperiment(o: RunExperimentOptions): Promise<TrainResul
         reports,
       };
     }
-    // The saved model: the only run, or for k-fold the fold with the lowest best validation loss.
-    const best = outcomes.reduce((a, b) => (b.bestValLoss < a.bestValLoss ? b : a));
     const durations = { featuresSec: data.featuresSec, trainSec, totalSec: (performance.now() - started) / 1000 };
     const spec = featureSpec(config);
     const finalDir = path.join(o.artifactsRoot, artifactFolderName(experimentId, o.name));
+    const preprocessorOf = (scaler: StandardScaler | null, fold: number | null, members?: string[]): Record<string, unknown> => ({
+      version: 1,
+      modelName: config.model.name,
+      input: data.input,
+      sampleShape: data.sampleShape,
+      featureNames: data.featureNames,
+      featureConfig: { hash: spec.hash, audio: spec.audio, dsp: spec.dsp },
+      labels: data.labels,
+      scaler: scaler?.toJSON() ?? null,
+      fold,
+      ...(members ? { members } : {}),
+    });
+    // k-fold keeps every fold's model (folds/<n>/, each a complete model folder): an indexed clip is
+    // answered by the fold that held its actor out. The deployable model is their ensemble (the mean of
+    // their probabilities, a preprocessor.json listing them), or one refit on every actor.
+    const kfold = outcomes.length > 1;
+    let deployed: { model: tf.LayersModel; scaler: StandardScaler } | null = outcomes.length === 1 ? (outcomes[0] as RunOutcome) : null;
+    if (kfold && config.training.kfold_model === 'refit') {
+      o.onPhase?.('refitting on every actor', 0, 1);
+      deployed = await refitOnAll(o, data, outcomes);
+    }
     o.onPhase?.('writing artifacts', 0, 1);
     const files = await writeArtifacts(finalDir, {
-      model: best.model,
-      preprocessor: {
-        version: 1,
-        modelName: config.model.name,
-        input: data.input,
-        sampleShape: data.sampleShape,
-        featureNames: data.featureNames,
-        featureConfig: { hash: spec.hash, audio: spec.audio, dsp: spec.dsp },
-        labels: data.labels,
-        scaler: best.scaler.toJSON(),
-        fold: outcomes.length > 1 ? outcomes.indexOf(best) + 1 : null,
-      },
+      model: deployed?.model ?? null,
+      preprocessor: preprocessorOf(deployed?.scaler ?? null, null, deployed ? undefined : outcomes.map((_, f) => foldFolder(f + 1))),
+      folds: kfold ? outcomes.map((r, f) => ({ model: r.model, preprocessor: preprocessorOf(r.scaler, f + 1) })) : [],
       history: histories,
       experiment: () => ({ ...getExperiment(db, experimentId), status: 'finished', metrics, durations, history: histories, artifactsDir: finalDir }),
       metrics,
       testPredictions: outcomes.flatMap((r) => r.testClipIds.map((id, i) => ({ clipId: id, path: data.clips[rowOf.get(id) as number]?.path ?? '', predicted: data.labels[r.testPredictions[i] as number] ?? '' }))),
     });
+    if (deployed && kfold) deployed.model.dispose();
     completeExperiment(db, experimentId, { status: 'finished', history: histories, metrics, durations, artifactsDir: finalDir });
     outcomes.forEach((r) => r.model.dispose());
     return resultOf(experimentId, selection, splitInfo, metrics, data, epochsRun, started, { dir: finalDir, files });
@@ -242,17 +253,57 @@ function scores(p: Float32Array, labels: Int32Array, k: number): { loss: number;
   return { loss: loss / Math.max(1, labels.length), acc: correct / Math.max(1, labels.length) };
 }
 
-/** Fit `logreg` (models/logreg.ts) on the standardised training rows and put its weights into `model`. */
-function fitLogregModel(model: tf.LayersModel, train: FitData, validation: FitData, nClasses: number, config: Config): FitResult {
+/**
+ * Fit a classical model (logreg, svm) on the standardised training rows, to convergence: one log entry
+ * with its train and validation scores.
+ */
+function fitClassical(definition: ClassicalModelDefinition, train: FitData, validation: FitData, nClasses: number, config: Config, seed: number): { model: tf.LayersModel; result: FitResult } {
   const started = performance.now();
-  const d = train.sampleShape.reduce((a, b) => a * b, 1);
-  const fit = fitLogisticRegression(train.x, train.labels, d, nClasses, { C: config.model.C, balanced: config.training.class_weights });
-  setLogregWeights(model, fit);
+  const dims = train.sampleShape.reduce((a, b) => a * b, 1);
+  const model = definition.fit({ x: train.x, labels: train.labels, dims }, { nClasses, config: config.model, balanced: config.training.class_weights, seed });
   const t = scores(predictProbabilities(model, train.x, train.sampleShape), train.labels, nClasses);
   const v = scores(predictProbabilities(model, validation.x, validation.sampleShape), validation.labels, nClasses);
   const log: EpochLog = { epoch: 1, loss: t.loss, acc: t.acc, valLoss: v.loss, valAcc: v.acc, lr: 0, seconds: (performance.now() - started) / 1000, bestEpoch: 1 };
-  return { history: [log], bestEpoch: 1, cancelled: false };
+  return { model, result: { history: [log], bestEpoch: 1, cancelled: false } };
 }
+
+/**
+ * `training.kfold_model: refit`: one more model on every actor's clips, scaled by their statistics. No
+ * actor is left to validate on, so a neural model trains for the folds' median best epoch count with no
+ * early stopping or plateau cuts; a classical model is fitted as always. Nothing is evaluated on it: the
+ * run's figures are the folds'.
+ */
+async function refitOnAll(o: RunExperimentOptions, data: TrainingData, folds: RunOutcome[]): Promise<{ model: tf.LayersModel; scaler: StandardScaler }> {
+  const { config } = o;
+  const nClasses = data.labels.length;
+  const channels = data.sampleShape[data.sampleShape.length - 1] as number;
+  const scaler = fitScalerOnRows(data.x, channels, Array.from({ length: data.x.length / channels }, (_, r) => r));
+  const all: FitData = { x: scaler.transform(data.x, channels), labels: Int32Array.from(data.clips.map((c) => c.label)), sampleShape: data.sampleShape };
+  const definition = MODEL_REGISTRY[config.model.name];
+  const seed = config.training.seed;
+  if (isClassical(definition)) {
+    return { model: fitClassical(definition, all, all, nClasses, config, seed).model, scaler };
+  }
+  const epochs = Math.max(1, median(folds.map((f) => f.bestEpoch)));
+  const model = buildModel(config.model.name, { inputShape: data.sampleShape, nClasses, config: { ...config.model, l2: config.training.l2, batchNorm: config.training.batch_norm }, seed });
+  compileForTraining(model, config.training.learning_rate);
+  const training: Config['training'] = {
+    ...config.training,
+    epochs,
+    early_stopping: { ...config.training.early_stopping, patience: epochs + 1 },
+    lr_schedule: { ...config.training.lr_schedule, patience: epochs + 1 },
+  };
+  // The loop needs a validation set to report on; with no actor left over it is the training set itself,
+  // and with patience beyond the epoch count it decides nothing.
+  await fitModel({ model, train: all, validation: all, nClasses, training, signal: o.signal, onEpoch: (log) => o.onPhase?.('refitting on every actor', log.epoch, epochs) });
+  return { model, scaler };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : Math.round(((s[m - 1] as number) + (s[m] as number)) / 2);
+};
 
 /** Standardise with statistics of the training rows only, fit, and evaluate one train/validation/test run. */
 async function trainOne(
@@ -286,16 +337,12 @@ async function trainOne(
   const validation = subset(run.validation);
   const test = subset(run.test);
 
-  const model = buildModel(config.model.name, {
-    inputShape: data.sampleShape,
-    nClasses,
-    config: { ...config.model, l2: config.training.l2, batchNorm: config.training.batch_norm },
-    seed: config.training.seed + (fold.fold ?? 0),
-  });
+  const definition = MODEL_REGISTRY[config.model.name];
+  const seed = config.training.seed + (fold.fold ?? 0);
   const history: EpochLog[] = [];
   histories.push(history);
-  // logreg is fitted once, to convergence: one "epoch" per run, for the progress and the ETA alike.
-  const training = config.model.name === 'logreg' ? { ...config.training, epochs: 1 } : config.training;
+  // Classical models are fitted once, to convergence: one "epoch" per run, for the progress and the ETA alike.
+  const training = isClassical(definition) ? { ...config.training, epochs: 1 } : config.training;
   const report = (log: EpochLog): void => {
     history.push(log);
     recordProgress(o.db, experimentId, { history: histories });
@@ -304,12 +351,18 @@ async function trainOne(
     const perEpoch = history.reduce((s, e) => s + e.seconds, 0) / history.length;
     o.onEpoch?.({ ...log, experimentId, epochs: training.epochs, ...fold, secondsElapsed: elapsed, ...epochsLeft(log, training, runsLeft, perEpoch) });
   };
+  let model: tf.LayersModel;
   let result: FitResult;
-  if (config.model.name === 'logreg') {
-    // A convex fit to convergence, not epochs: one log entry with its train and validation scores.
-    result = fitLogregModel(model, train, validation, nClasses, config);
+  if (isClassical(definition)) {
+    ({ model, result } = fitClassical(definition, train, validation, nClasses, config, seed));
     report(result.history[0] as EpochLog);
   } else {
+    model = buildModel(config.model.name, {
+      inputShape: data.sampleShape,
+      nClasses,
+      config: { ...config.model, l2: config.training.l2, batchNorm: config.training.batch_norm },
+      seed,
+    });
     compileForTraining(model, config.training.learning_rate);
     result = await fitModel({ model, train, validation, nClasses, training: config.training, signal, onEpoch: (log) => report(log) });
   }
@@ -323,6 +376,7 @@ async function trainOne(
     confusion,
     report: classificationReport(confusion, data.labels),
     bestValLoss: best?.valLoss ?? Infinity,
+    bestEpoch: result.bestEpoch,
     testClipIds: run.test,
     testPredictions: predictions,
     cancelled: result.cancelled,

@@ -31,6 +31,16 @@ describe('emotion-studio predict', () => {
     expect(r.stdout).toContain(`Truth:      ${truth} (from the file name)   ${truth === saved[0]?.predicted ? 'correct' : 'incorrect'}\n`);
     for (const label of trained.result.labels) expect(r.stdout).toMatch(new RegExp(`^${label} +[01]\\.\\d{3}`, 'm'));
     expect(r.stdout).toMatch(new RegExp(`^${saved[0]?.predicted} .* ◀$`, 'm'));
+    // The file is one of the experiment's indexed test clips: the answer says it was held out.
+    const actor = path.basename(clip).slice(-6, -4);
+    expect(r.stdout).toContain(`Standing:   held out: actor ${actor} was one of this model's test actors\n`);
+  });
+
+  it('says a training clip’s verdict is optimistic', async () => {
+    const trainClip = fs.readdirSync(path.join(corpus, 'Actor_01'))[0] as string;
+    const r = await runCli(['predict', '--audio', path.join(corpus, 'Actor_01', trainClip), '--db', trained.dbPath]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("Standing:   ! seen in training — optimistic: actor 01 was one of this model's training actors\n");
   });
 
   it('--json prints one Prediction; --experiment takes an id or a name', async () => {
@@ -44,6 +54,7 @@ describe('emotion-studio predict', () => {
       const p = JSON.parse(r.stdout) as Prediction;
       expect(p).toMatchObject({ experimentId: trained.result.experimentId, emotion: saved[0]?.predicted, labels: trained.result.labels, file: clip, silent: false });
       expect(p.windows).toHaveLength(1);
+      expect(p.standing).toMatchObject({ role: 'test', heldOut: true });
     }
   });
 

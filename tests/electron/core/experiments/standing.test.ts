@@ -23,7 +23,7 @@ describe('clipStanding', () => {
     expect(clipStanding(experiment(actor), clip(2, 10, 9), none)).toMatchObject({ role: 'other', heldOut: true });
   });
 
-  it('k-fold: the saved fold’s actors decide; without the saved fold, nothing is claimed', () => {
+  it('k-fold: the answering fold’s actors decide (routing, or an older run’s saved fold); the ensemble saw every actor of the run', () => {
     const kfold: SplitInfo = {
       ...actor,
       kind: 'actor_kfold',
@@ -37,7 +37,16 @@ describe('clipStanding', () => {
     };
     expect(clipStanding(experiment(kfold), clip(3), { deployedFold: 2, testClipIds: null })).toMatchObject({ role: 'test', heldOut: true, text: "held out: actor 03 was one of the saved model (fold 2)'s test actors" });
     expect(clipStanding(experiment(kfold), clip(1), { deployedFold: 2, testClipIds: null })).toMatchObject({ role: 'train', heldOut: false });
-    expect(clipStanding(experiment(kfold), clip(3), none)).toBeUndefined();
+    // Routed to the fold that held the actor out.
+    expect(clipStanding(experiment(kfold), clip(3), { answeringFold: 2, deployedFold: null, testClipIds: null })).toMatchObject({
+      role: 'test',
+      heldOut: true,
+      text: "held out: fold 2's model answered, and actor 03 was one of its test actors (the evaluation's own prediction)",
+    });
+    // The fold ensemble answered: every fold's model, trained on the actor in all but one fold.
+    expect(clipStanding(experiment(kfold), clip(3), none)).toMatchObject({ role: 'train', heldOut: false, text: expect.stringContaining('the fold ensemble answered') });
+    // An actor the run never had.
+    expect(clipStanding(experiment(kfold), clip(9), none)).toMatchObject({ role: 'test', heldOut: true, text: "held out: actor 09 was not in this run's data" });
   });
 
   it('stratified (speaker-dependent): a test clip is still optimistic; a training clip says so', () => {

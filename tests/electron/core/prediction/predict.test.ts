@@ -5,7 +5,7 @@ import { decodeWavFile } from '../../../../electron/core/audio/decode';
 import { initResampler, resample } from '../../../../electron/core/audio/resample';
 import { QUIET_DBFS } from '../../../../electron/core/prediction/domain';
 import { predictFile, SILENCE_DBFS } from '../../../../electron/core/prediction/predictFile';
-import { loadPredictor, PredictorCache, type Predictor } from '../../../../electron/core/prediction/predictor';
+import { disposePredictor, loadPredictor, PredictorCache, type Predictor } from '../../../../electron/core/prediction/predictor';
 import { runExperiment } from '../../../../electron/core/training/runExperiment';
 import { EngineError } from '../../../../shared/errors';
 import { MIN_CLIP_SEC, type Prediction } from '../../../../shared/prediction';
@@ -28,7 +28,7 @@ beforeAll(async () => {
   work = tempDir('predict-files');
 }, 120_000);
 afterAll(() => {
-  predictor.model.dispose();
+  disposePredictor(predictor);
   trained.db.close();
 });
 
@@ -85,7 +85,7 @@ describe('done when 1: predictions reproduce the experiment’s own evaluation',
       const expected = JSON.parse(fs.readFileSync(path.join(r.artifacts.dir, 'test_predictions.json'), 'utf8')) as typeof saved;
       expect(expected.map((s) => predictFile(lstm, path.join(corpus, s.path)).emotion)).toEqual(expected.map((s) => s.predicted));
     } finally {
-      lstm.model.dispose();
+      disposePredictor(lstm);
     }
   });
 
@@ -358,7 +358,7 @@ describe('PredictorCache', () => {
     const evicted = got.get(dirs[1] as string) as Predictor;
     expect(evicted.disposed).toBe(true);
     expect(() => predictFile(evicted, clipPath(0))).toThrow(/already released/);
-    expect(() => evicted.model.predict(evicted.model.inputs[0] as never)).toThrow();
+    expect(() => evicted.members[0]?.model.predict(evicted.members[0].model.inputs[0] as never)).toThrow();
     expect(got.get(dirs[0] as string)?.disposed).toBe(false);
 
     // Retrained in place: a new model.json is a new model; the old one is disposed.
