@@ -175,6 +175,9 @@ export interface ComparisonRow {
   best: number[];
 }
 
+/** An accuracy difference in percentage points, signed: "+2.5 pts", "−0.8 pts". */
+export const formatPoints = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)} pts`;
+
 /** For two runs: whether the second is really better than the first, on the clips both judged. */
 export type PairedSignificance =
   | {
@@ -188,6 +191,11 @@ export type PairedSignificance =
       mcnemarP: number;
       /** accuracy(second) − accuracy(first) with a paired bootstrap 95 % interval. */
       accuracyDifference: { difference: number; low: number; high: number; resamples: number };
+      /**
+       * Two k-fold runs over the same folds (the same test actors, fold by fold): each fold's accuracy
+       * difference, second − first, and their mean and sample standard deviation.
+       */
+      perFold?: { differences: number[]; mean: number; sd: number };
     }
   | { paired: false; reason: string };
 

@@ -323,6 +323,19 @@ describe('warnings', () => {
     expect(screen.getByTestId('significance-reason').textContent).toBe('The runs were tested on different datasets: there are no clips to pair, so no significance test.');
   });
 
+  it('two k-fold runs over the same folds: the per-fold paired differences too', async () => {
+    const engine = new FakeEngine();
+    engine.seedDataset(RAVDESS_ROOT);
+    const [, , , kfold] = (await import('./fakeExperiments')).fakeExperiments();
+    if (!kfold?.metrics?.folds) throw new Error('expected the fake k-fold run');
+    const reports = kfold.metrics.folds.reports.map((r, i) => ({ ...r, accuracy: r.accuracy + [0.02, -0.01, 0.05][i]! }));
+    const variant: Experiment = { ...structuredClone(kfold), id: 7, name: 'kfold-svm', metrics: { ...kfold.metrics, folds: { ...kfold.metrics.folds, reports } } };
+    await openCompare([variant], engine);
+    await pick(4, 7);
+    await waitForColumns([4, 7]);
+    expect(screen.getByTestId('significance-folds').textContent).toMatch(/Fold by fold \(the same test actors in both runs\): \+2\.0 pts, −1\.0 pts, \+5\.0 pts — mean\s+\+2\.0 pts ± 3\.0 pts \(sd over 3 folds\)/);
+  });
+
   it('shows each run’s dataset, and warns (marking nothing) when they differ', async () => {
     await openCompare([actorVariant(5, 'other-corpus', 6, STRATIFIED_CONFUSION, 0.0005, { datasetId: 2, datasetRoot: '/data/other-corpus' })]);
     await pick(1, 5);

@@ -98,6 +98,7 @@ export function pairedSignificance(a: Experiment, b: Experiment, testClipsOf: Te
   const correctB = first.map((t) => (byClip.get(t.clipId) as TestClip).correct);
   const onlyFirstCorrect = correctA.filter((ok, i) => ok && !correctB[i]).length;
   const onlySecondCorrect = correctB.filter((ok, i) => ok && !correctA[i]).length;
+  const perFold = perFoldDifferences(a, b);
   return {
     paired: true,
     clips: first.length,
@@ -105,7 +106,23 @@ export function pairedSignificance(a: Experiment, b: Experiment, testClipsOf: Te
     onlySecondCorrect,
     mcnemarP: mcnemarExact(onlyFirstCorrect, onlySecondCorrect),
     accuracyDifference: bootstrapAccuracyDifference(correctA, correctB),
+    ...(perFold ? { perFold } : {}),
   };
+}
+
+/** Two k-fold runs over the same folds (test actors fold by fold): per-fold accuracy(b) − accuracy(a). */
+export function perFoldDifferences(a: Experiment, b: Experiment): { differences: number[]; mean: number; sd: number } | null {
+  const foldsA = a.split?.kind === 'actor_kfold' ? a.split.folds : undefined;
+  const foldsB = b.split?.kind === 'actor_kfold' ? b.split.folds : undefined;
+  const reportsA = a.metrics?.folds?.reports;
+  const reportsB = b.metrics?.folds?.reports;
+  if (!foldsA || !foldsB || !reportsA || !reportsB || foldsA.length !== foldsB.length || reportsA.length !== foldsA.length || reportsB.length !== foldsB.length) return null;
+  const sameFolds = foldsA.every((f, i) => f.testActors.join() === foldsB[i]?.testActors.join());
+  if (!sameFolds) return null;
+  const differences = reportsA.map((r, i) => (reportsB[i]?.accuracy as number) - r.accuracy);
+  const mean = differences.reduce((s, d) => s + d, 0) / differences.length;
+  const sd = differences.length > 1 ? Math.sqrt(differences.reduce((s, d) => s + (d - mean) ** 2, 0) / (differences.length - 1)) : 0;
+  return { differences, mean, sd };
 }
 
 export function compareExperiments(experiments: readonly Experiment[], testClipsOf?: TestClipsOf): ExperimentComparison {

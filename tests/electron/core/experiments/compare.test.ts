@@ -135,6 +135,27 @@ describe('compareExperiments', () => {
     expect(compareExperiments([a, b, a], clipsOf).significance).toBeNull();
   });
 
+  it('two k-fold runs over the same folds also get the per-fold paired differences; other folds get none', () => {
+    const folds = [[1, 2], [3, 4], [5, 6]].map((testActors) => ({ trainActors: [], validationActors: [], testActors }));
+    const kfold = (accs: number[], order = folds): [SplitInfo, ExperimentMetrics] => {
+      const m = metrics(accs.reduce((x, y) => x + y, 0) / accs.length, { happy: 0.5 });
+      const reports = accs.map((acc) => ({ ...m.report, accuracy: acc }));
+      return [{ ...split('actor_kfold', [1, 2, 3, 4, 5, 6]), folds: order }, { ...m, folds: { accuracy: { mean: 0, sd: 0 }, macroF1: { mean: 0, sd: 0 }, weightedF1: { mean: 0, sd: 0 }, reports } }];
+    };
+    const a = experiment(1, DEFAULT_CONFIG, ...kfold([0.6, 0.5, 0.7]));
+    const b = experiment(2, DEFAULT_CONFIG, ...kfold([0.65, 0.6, 0.68]));
+    const clipsOf: TestClipsOf = () => [{ clipId: 1, datasetId: 1, path: 'c.wav', groundTruth: 'happy', predicted: 'happy', correct: true }];
+    const sig = compareExperiments([a, b], clipsOf).significance;
+    if (!sig?.paired) throw new Error('expected a paired test');
+    // Differences +0.05, +0.10, −0.02: mean 0.0433…, sample sd 0.0603 (by hand).
+    sig.perFold?.differences.forEach((d, i) => expect(d).toBeCloseTo([0.05, 0.1, -0.02][i] as number, 12));
+    expect(sig.perFold?.mean).toBeCloseTo(0.13 / 3, 12);
+    expect(sig.perFold?.sd).toBeCloseTo(Math.sqrt(((0.05 - 0.13 / 3) ** 2 + (0.1 - 0.13 / 3) ** 2 + (-0.02 - 0.13 / 3) ** 2) / 2), 12);
+    const reordered = experiment(3, DEFAULT_CONFIG, ...kfold([0.65, 0.6, 0.68], [folds[1], folds[0], folds[2]] as typeof folds));
+    const other = compareExperiments([a, reordered], clipsOf).significance;
+    expect(other?.paired && other.perFold).toBeFalsy();
+  });
+
   it('takes 2 to 4 experiments', () => {
     const a = experiment(1, DEFAULT_CONFIG, null, null);
     expect(() => compareExperiments([a])).toThrow(/2 to 4/);
