@@ -5,7 +5,7 @@
  *   index     cold index of the 1440-clip demo corpus into a fresh DB, and an unchanged re-index
  *   features  cold feature extraction of the corpus (worker pool), per-clip split, cached re-run, peak RSS
  *   train     seconds per epoch of each model (advanced_dnn, cnn, lstm) on the corpus, backend, peak RSS
- *   accuracy  the default config beside logreg on the actor split, 6-fold actor k-fold and the stratified split
+ *   accuracy  every model (logreg, svm, advanced_dnn, cnn, lstm) on the actor split and 6-fold actor k-fold, Δ vs logreg
  *   responsiveness  `app.ping` round trips over browser mode's WebSocket while a DNN trains on the corpus
  *   predict   warm per-clip latency (decode → probabilities) of quick DNN/CNN/LSTM models, a 60 s file, and
  *             the cold `emotion-studio predict --model DIR --json` wall time
@@ -134,48 +134,75 @@ async function benchTrain(): Promise<void> {
 }
 
 /**
- * The default model beside the classical baseline on the same cached features and splits, in one run:
- * the actor split (held-out test actors) and 6-fold actor k-fold (mean ± sd over folds), plus the
- * stratified split for contrast (speaker-dependent: optimistic, not comparable to the others).
+ * Every model beside the classical baseline on the same cached features and splits, in one run: the
+ * actor split (held-out test actors) and 6-fold actor k-fold (mean ± sd over folds, and the mean ± sd of
+ * each fold's paired difference from logreg on the same test actors). Each model runs with the default
+ * config and only `model.name` changed — what a user gets by picking the architecture. Select with
+ * `BENCH_MODELS=logreg,svm` and `BENCH_SPLITS=actor,kfold,stratified` (default: every model, actor + kfold).
  */
 async function benchAccuracy(): Promise<void> {
   const { getExperiment } = await import('../electron/core/experiments/store');
+  const allModels = ['logreg', 'svm', 'advanced_dnn', 'cnn', 'lstm'] as const;
+  const chosen = (process.env.BENCH_MODELS ?? allModels.join(',')).split(',').map((m) => m.trim());
+  const models = allModels.filter((m) => chosen.includes(m) || m === 'logreg');
+  const allSplits = [
+    { id: 'actor', label: 'actor split', training: { split: 'actor' } },
+    { id: 'kfold', label: '6-fold actor k-fold', training: { split: 'actor_kfold', k: 6 } },
+    { id: 'stratified', label: 'stratified (speaker-dependent)', training: { split: 'stratified' } },
+  ] as const;
+  const splitIds = (process.env.BENCH_SPLITS ?? 'actor,kfold').split(',').map((x) => x.trim());
+  const splits = allSplits.filter((x) => splitIds.includes(x.id));
   const p = await preparedCorpus();
   try {
-    console.log('accuracy — 1440-clip demo corpus, 6 emotions; default config (advanced_dnn) beside logreg on the same features and splits');
-    const models: Array<{ label: string; model: Record<string, unknown> }> = [
-      { label: 'advanced_dnn (default config)', model: {} },
-      { label: 'logreg, C = 1', model: { name: 'logreg', C: 1 } },
-      { label: 'logreg, C = 0.1', model: { name: 'logreg', C: 0.1 } },
-    ];
-    const splits = [
-      { label: 'actor split', training: { split: 'actor' } },
-      { label: '6-fold actor k-fold', training: { split: 'actor_kfold', k: 6 } },
-      { label: 'stratified (speaker-dependent)', training: { split: 'stratified' } },
-    ] as const;
-    const rows: Array<{ model: string; split: string; acc: number; sd: number | null; f1: number; seconds: number }> = [];
+    console.log(`accuracy — 1440-clip demo corpus, 6 emotions; configs/default.yaml with only model.name changed; ${os.availableParallelism()} cores, Node ${process.version}`);
+    type Row = { model: string; split: string; acc: number; sd: number | null; f1: number; folds: number[] | null; seconds: number; backend: string; testActors: string };
+    const rows: Row[] = [];
     for (const split of splits) {
-      for (const m of models) {
+      for (const name of models) {
         const r = await runExperiment({
           db: p.db,
           datasetId: p.datasetId,
-          config: config({ model: m.model, training: split.training }),
-          name: `accuracy ${m.label} ${split.label}`,
+          config: config({ model: { name }, training: split.training }),
+          name: `accuracy ${name} ${split.label}`,
           artifactsRoot: p.artifactsRoot,
           extract: { pool: p.pool },
         });
         const folds = getExperiment(p.db, r.experimentId).metrics?.folds;
-        rows.push({ model: m.label, split: split.label, acc: folds?.accuracy.mean ?? r.accuracy, sd: folds?.accuracy.sd ?? null, f1: folds?.macroF1.mean ?? r.macroF1, seconds: r.seconds });
+        const testActors = r.split.folds ? r.split.folds.map((f) => f.testActors.join('+')).join(' | ') : r.split.testActors.join(', ');
+        rows.push({
+          model: name,
+          split: split.label,
+          acc: folds?.accuracy.mean ?? r.accuracy,
+          sd: folds?.accuracy.sd ?? null,
+          f1: folds?.macroF1.mean ?? r.macroF1,
+          folds: folds ? folds.reports.map((x) => x.accuracy) : null,
+          seconds: r.seconds,
+          backend: r.backend,
+          testActors,
+        });
+        console.log(`  done: ${split.label}, ${name}: ${rows.at(-1)?.acc.toFixed(3)} in ${r.seconds.toFixed(1)} s on ${r.backend}`);
       }
     }
-    console.log(`\n  ${'split'.padEnd(32)}${'model'.padEnd(32)}${'accuracy'.padStart(16)}${'macro F1'.padStart(10)}${'Δ acc vs logreg C=1'.padStart(22)}${'seconds'.padStart(9)}`);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const sd = (xs: number[]) => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / Math.max(1, xs.length - 1));
+    const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(3)}`;
+    console.log(`\n  ${'split'.padEnd(24)}${'model'.padEnd(14)}${'accuracy'.padStart(16)}${'macro F1'.padStart(10)}${'Δ acc vs logreg'.padStart(24)}${'train+eval s'.padStart(14)}`);
     for (const row of rows) {
-      const base = rows.find((b) => b.split === row.split && b.model === 'logreg, C = 1');
+      const base = rows.find((b) => b.split === row.split && b.model === 'logreg');
       const acc = `${row.acc.toFixed(3)}${row.sd === null ? '' : ` ± ${row.sd.toFixed(3)}`}`;
-      const delta = base && row !== base ? `${row.acc - base.acc >= 0 ? '+' : ''}${(row.acc - base.acc).toFixed(3)}` : '—';
-      console.log(`  ${row.split.padEnd(32)}${row.model.padEnd(32)}${acc.padStart(16)}${row.f1.toFixed(3).padStart(10)}${delta.padStart(22)}${row.seconds.toFixed(1).padStart(9)}`);
+      let delta = '—';
+      if (base && row !== base) {
+        // k-fold: the per-fold paired differences (same test actors in both runs), mean ± sd.
+        const paired = row.folds && base.folds && row.folds.length === base.folds.length ? row.folds.map((a, i) => a - (base.folds?.[i] as number)) : null;
+        delta = paired ? `${signed(mean(paired))} ± ${sd(paired).toFixed(3)}` : signed(row.acc - base.acc);
+      }
+      console.log(`  ${row.split.padEnd(24)}${row.model.padEnd(14)}${acc.padStart(16)}${row.f1.toFixed(3).padStart(10)}${delta.padStart(24)}${row.seconds.toFixed(1).padStart(14)}`);
     }
-    console.log('  k-fold rows: mean ± sd over the 6 folds (each fold\'s test actors held out of its training).');
+    for (const split of splits) {
+      const any = rows.find((r) => r.split === split.label);
+      if (any) console.log(`  ${split.label}: test actors ${any.testActors}`);
+    }
+    console.log("  k-fold rows: mean ± sd over the 6 folds; Δ there is the mean ± sd of the per-fold paired differences.");
   } finally {
     await p.close();
   }
