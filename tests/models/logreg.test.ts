@@ -6,27 +6,13 @@
  * the objective, and its probabilities up to 2.6e-4 from ours; at C ≤ 1 they differ by at most 2.4e-5); and the tfjs softmax layer
  * built from the fit gives the same probabilities as the float64 reference within 1e-5.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend, tf } from '../../electron/core/training/backend';
 import { buildLogreg, fitLogisticRegression, logregLoss, logregProbabilities, sampleWeights, setLogregWeights } from '../../models/logreg';
-import { REPO_ROOT } from '../helpers/cli';
+import { loadSklearnFixture } from '../helpers/sklearnFixture';
 
-interface Fixture {
-  n_classes: number;
-  x_train: number[][];
-  y_train: number[];
-  x_test: number[][];
-  y_test: number[];
-  cases: Array<{ C: number; class_weight: 'balanced' | null; coef: number[][]; intercept: number[]; proba_test: number[][]; pred_test: number[] }>;
-}
-
-const fixture = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'tests/fixtures/sklearn/logreg.json'), 'utf8')) as Fixture;
-const d = fixture.x_train[0]?.length ?? 0;
-const k = fixture.n_classes;
-const xTrain = Float64Array.from(fixture.x_train.flat());
-const xTest = Float64Array.from(fixture.x_test.flat());
+const fixture = loadSklearnFixture<{ C: number; class_weight: 'balanced' | null; coef: number[][]; intercept: number[]; proba_test: number[][]; pred_test: number[] }>('logreg');
+const { d, k, xTrain, xTest } = fixture;
 const argmax = (row: ArrayLike<number>): number => Array.from(row).reduce((best, v, i, all) => (v > (all[best] as number) ? i : best), 0);
 
 beforeAll(async () => {

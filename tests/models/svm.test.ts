@@ -13,12 +13,10 @@
  *   implementations share them) probabilities within 0.05 on average and 0.2 at most per value, and the
  *   sigmoid slopes within 25 % of scikit-learn's.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend, tf } from '../../electron/core/training/backend';
 import { classPairs, couple, fitSvm, pairwiseCoupling, scaleGamma, sigmoidTrain, svmDecisions, svmModel, svmProbabilities, svmVotes } from '../../models/svm';
-import { REPO_ROOT } from '../helpers/cli';
+import { loadSklearnFixture } from '../helpers/sklearnFixture';
 
 interface Case {
   C: number;
@@ -33,20 +31,8 @@ interface Case {
   pred_test: number[];
   proba_test: number[][];
 }
-interface Fixture {
-  n_classes: number;
-  x_train: number[][];
-  y_train: number[];
-  x_test: number[][];
-  y_test: number[];
-  cases: Case[];
-}
-
-const fixture = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'tests/fixtures/sklearn/svm.json'), 'utf8')) as Fixture;
-const d = fixture.x_train[0]?.length ?? 0;
-const k = fixture.n_classes;
-const xTrain = Float64Array.from(fixture.x_train.flat());
-const xTest = Float64Array.from(fixture.x_test.flat());
+const fixture = loadSklearnFixture<Case>('svm');
+const { d, k, xTrain, xTest } = fixture;
 const nTest = fixture.x_test.length;
 const nPairs = (k * (k - 1)) / 2;
 
