@@ -45,7 +45,7 @@ export function clipStanding(
     // The fold ensemble (or refit) answered: every fold's model, so every actor of the run, took part.
     const inRun = (split.folds ?? []).some((f) => f.trainActors.includes(clip.actor) || f.validationActors.includes(clip.actor) || f.testActors.includes(clip.actor));
     return inRun
-      ? { role: 'train', heldOut: false, text: `seen in training — optimistic: the fold ensemble answered, and actor ${two(clip.actor)} was in training for ${(split.folds?.length ?? 1) - 1} of its folds` }
+      ? { role: 'train', heldOut: false, text: `seen in training — optimistic: the fold ensemble answered, and actor ${two(clip.actor)} was in training or validation for ${(split.folds?.length ?? 1) - 1} of its folds` }
       : { role: 'test', heldOut: true, text: `held out: actor ${two(clip.actor)} was not in this run's data` };
   }
   const fold = deployed;

@@ -52,7 +52,6 @@ interface RunOutcome {
   history: EpochLog[];
   confusion: number[][];
   report: ClassificationReport;
-  bestValLoss: number;
   bestEpoch: number;
   testClipIds: number[];
   testPredictions: number[];
@@ -293,9 +292,14 @@ async function refitOnAll(o: RunExperimentOptions, data: TrainingData, folds: Ru
     early_stopping: { ...config.training.early_stopping, patience: epochs + 1 },
     lr_schedule: { ...config.training.lr_schedule, patience: epochs + 1 },
   };
-  // The loop needs a validation set to report on; with no actor left over it is the training set itself,
-  // and with patience beyond the epoch count it decides nothing.
-  await fitModel({ model, train: all, validation: all, nClasses, training, signal: o.signal, onEpoch: (log) => o.onPhase?.('refitting on every actor', log.epoch, epochs) });
+  // The loop needs a validation set to report on; with no actor left over it is the training set itself.
+  // With patience beyond the epoch count it never stops early; the weights it keeps are the epoch with
+  // the lowest (smoothed) loss on those same clips, in practice one of the last.
+  const result = await fitModel({ model, train: all, validation: all, nClasses, training, signal: o.signal, onEpoch: (log) => o.onPhase?.('refitting on every actor', log.epoch, epochs) });
+  if (result.cancelled || o.signal?.aborted) {
+    model.dispose();
+    throw new EngineError('CANCELLED', 'cancelled while refitting on every actor');
+  }
   return { model, scaler };
 }
 
@@ -366,7 +370,6 @@ async function trainOne(
     compileForTraining(model, config.training.learning_rate);
     result = await fitModel({ model, train, validation, nClasses, training: config.training, signal, onEpoch: (log) => report(log) });
   }
-  const best = result.history.find((h) => h.epoch === result.bestEpoch);
   const predictions = argmaxRows(predictProbabilities(model, test.x, data.sampleShape), nClasses);
   const confusion = confusionMatrix(Array.from(test.labels), predictions, nClasses);
   return {
@@ -375,7 +378,6 @@ async function trainOne(
     history,
     confusion,
     report: classificationReport(confusion, data.labels),
-    bestValLoss: best?.valLoss ?? Infinity,
     bestEpoch: result.bestEpoch,
     testClipIds: run.test,
     testPredictions: predictions,
