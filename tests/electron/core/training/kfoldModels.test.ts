@@ -125,6 +125,21 @@ describe('actor_kfold keeps every fold model', () => {
     }
   });
 
+  it('an ensemble whose members do not belong together, or point outside the folder, is refused by name', async () => {
+    const copy = path.join(ensemble.dir, 'tampered');
+    fs.cpSync(ensemble.artifactsDir, copy, { recursive: true });
+    const member = path.join(copy, 'folds/2/preprocessor.json');
+    const p = JSON.parse(fs.readFileSync(member, 'utf8')) as { labels: string[] };
+    fs.writeFileSync(member, JSON.stringify({ ...p, labels: [...p.labels].reverse() }));
+    await expect(loadPredictor(copy)).rejects.toMatchObject({ code: 'BAD_FILE', message: `${member} does not match ${path.join(copy, 'preprocessor.json')} (model, input, features, labels or shape differ): the folders do not belong together` });
+    const top = path.join(copy, 'preprocessor.json');
+    const t = JSON.parse(fs.readFileSync(top, 'utf8')) as { members: string[] };
+    fs.writeFileSync(top, JSON.stringify({ ...t, members: ['../elsewhere', 'folds/1'] }));
+    await expect(loadPredictor(copy)).rejects.toMatchObject({ code: 'BAD_FILE', message: expect.stringContaining('members.0') });
+    fs.writeFileSync(top, JSON.stringify({ ...t, scaler: { mean: [0], scale: [1] } }));
+    await expect(loadPredictor(copy)).rejects.toMatchObject({ code: 'BAD_FILE', message: expect.stringContaining('a scaler for a single model, or members') });
+  });
+
   it('refit: one more model on every actor at the top level, the fold models kept beside it', async () => {
     const { result, artifactsDir } = refit;
     expect(result.status).toBe('finished');
