@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend, tf } from '../../electron/core/training/backend';
 import { buildCnn, CNN_DEFAULTS } from '../../models/cnn';
 import { buildLstm, LSTM_DEFAULTS } from '../../models/lstm';
+import { StatsPooling1D } from '../../models/statsPooling';
 import {
   buildModel,
   compileForTraining,
@@ -123,7 +124,7 @@ describe('registry', () => {
     expect(() => buildModel('advanced_dnn', { ...base, config: { ...base.config, dropout_rates: [0.5] } })).toThrow(/dropout_rates needs one rate per hidden layer \(2\) or none, got 1/);
     expect(() => buildModel('advanced_dnn', { ...base, config: { ...base.config, hidden_layers: [] } })).toThrow(/hidden_layers must be a non-empty list/);
     expect(() => buildModel('advanced_dnn', { ...base, config: { ...base.config, l2: -1 } })).toThrow(/training\.l2 must be a number ≥ 0/);
-    expect(() => buildModel('cnn', spec('cnn', { inputShape: [7, 104] }))).toThrow(/3 pooling blocks need at least 8 frames, got 7/);
+    expect(() => buildModel('cnn', spec('cnn', { inputShape: [3, 104] }))).toThrow(/2 pooling blocks need at least 4 frames, got 3/);
     expect(() => buildLstm(spec('lstm', { inputShape: [3, 104] }))).toThrow(/timePool 4 needs at least 4 frames/);
   });
 });
@@ -143,6 +144,9 @@ function expectedParams(name: ModelName, nClasses: number): number {
     }
     return total + softmax(width);
   }
+  // The input-statistics path: mean ‖ std of the 104 input channels, batch-normalised (4 vectors).
+  const inputStats = 2 * 104;
+  const inputStatsBn = 4 * inputStats;
   if (name === 'cnn') {
     let total = 0;
     let channels = 104;
@@ -150,10 +154,11 @@ function expectedParams(name: ModelName, nClasses: number): number {
       total += CNN_DEFAULTS.kernelSize * channels * filters + 4 * filters;
       channels = filters;
     }
-    return total + denseBn(channels, h0) + softmax(h0);
+    // Statistics pooling doubles the last block's channels (mean ‖ std).
+    return total + inputStatsBn + denseBn(inputStats + 2 * channels, h0) + softmax(h0);
   }
   const u = LSTM_DEFAULTS.units;
-  return 4 * (104 * u + u * u + u) + denseBn(u, h0) + softmax(h0);
+  return 4 * (104 * u + u * u + u) + inputStatsBn + denseBn(inputStats + 2 * u, h0) + softmax(h0);
 }
 
 describe.each(NEURAL)('%s', (name) => {
@@ -246,15 +251,100 @@ describe('config switches', () => {
     expect(noL2.getLayer('dense_1').getConfig().kernelRegularizer).toBeNull();
   });
 
+  it('cnn and lstm pool over time by mean ‖ std and feed the input statistics to the head', () => {
+    for (const name of ['cnn', 'lstm'] as const) {
+      const model = buildModel(name, spec(name));
+      const names = model.layers.map((l) => l.name);
+      expect(names).toEqual(expect.arrayContaining(['time_stats', 'input_stats', 'input_stats_bn', 'pooled_features', 'dense_head', 'emotion']));
+      expect(names).not.toContain('time_average');
+      expect(model.getLayer('time_stats').getClassName()).toBe('EmotionStudioStatsPooling1D');
+      // The input path reads the input layer itself (not the noise layer): mean ‖ std of 104 channels.
+      expect(model.getLayer('input_stats').outputShape).toEqual([null, 208]);
+      const inbound = (model.getLayer('input_stats') as unknown as { inboundNodes: { inboundLayers: tf.layers.Layer[] }[] }).inboundNodes[0]?.inboundLayers.map((l) => l.name);
+      expect(inbound).toEqual(['sequence']);
+      const width = name === 'cnn' ? (CNN_DEFAULTS.filters.at(-1) as number) : LSTM_DEFAULTS.units;
+      expect(model.getLayer('time_stats').outputShape).toEqual([null, 2 * width]);
+      expect(model.getLayer('pooled_features').outputShape).toEqual([null, 208 + 2 * width]);
+      model.dispose();
+    }
+    // The earlier architectures stay available as options.
+    const meanOnly = buildCnn(spec('cnn'), { pooling: 'mean', inputStats: false }).layers.map((l) => l.name);
+    expect(meanOnly).toContain('time_average');
+    expect(meanOnly.filter((n) => n.includes('stats'))).toEqual([]);
+    const last = buildLstm(spec('lstm'), { pooling: 'last', inputStats: false });
+    expect(last.getLayer('lstm').outputShape).toEqual([null, LSTM_DEFAULTS.units]);
+    expect(last.layers.map((l) => l.name).filter((n) => n.includes('stats'))).toEqual([]);
+    expect(() => buildCnn(spec('cnn'), { pooling: 'max' as 'mean' })).toThrow(/cnn: pooling must be 'stats' or 'mean'/);
+    expect(() => buildLstm(spec('lstm'), { inputStats: 1 as unknown as boolean })).toThrow(/lstm: inputStats must be true or false/);
+  });
+
   it('options: a bidirectional LSTM and other CNN widths still build and predict', () => {
     const lstm = buildLstm(spec('lstm'), { bidirectional: true, units: 16, timePool: 2 });
-    expect(lstm.getLayer('bilstm').outputShape).toEqual([null, 32]);
+    // Both directions' output sequences (65 steps after pooling time by 2), pooled by mean ‖ std.
+    expect(lstm.getLayer('bilstm').outputShape).toEqual([null, 65, 32]);
+    expect(lstm.getLayer('time_stats').outputShape).toEqual([null, 64]);
     const cnn = buildCnn(spec('cnn'), { filters: [8, 8], kernelSize: 3 });
     for (const model of [lstm, cnn]) {
       const out = tf.tidy(() => (model.predict(tf.zeros([2, 130, 104])) as tf.Tensor).shape);
       expect(out).toEqual([2, 8]);
       model.dispose();
     }
+  });
+});
+
+describe('StatsPooling1D', () => {
+  // 2 clips × 4 frames × 3 channels; channel 2 of clip 0 is constant (std 0, kept finite by epsilon).
+  const values = [
+    [[1, -2, 5], [3, 0, 5], [-1, 4, 5], [5, 2, 5]],
+    [[0.5, 10, -3], [0.25, 12, 3], [0, 8, -3], [-0.75, 10, 3]],
+  ];
+
+  /** Mean and population standard deviation over the frames, by hand in float64. */
+  function byHand(clip: number[][]): number[] {
+    const t = clip.length;
+    const channels = (clip[0] as number[]).length;
+    const mean = Array.from({ length: channels }, (_, c) => clip.reduce((s, f) => s + (f[c] as number), 0) / t);
+    const std = mean.map((m, c) => Math.sqrt(clip.reduce((s, f) => s + ((f[c] as number) - m) ** 2, 0) / t));
+    return [...mean, ...std];
+  }
+
+  it('outputs the per-channel mean ‖ population std over time', () => {
+    const layer = new StatsPooling1D({ name: 'pool' });
+    const out = tf.tidy(() => (layer.apply(tf.tensor3d(values)) as tf.Tensor).arraySync() as number[][]);
+    expect(layer.computeOutputShape([null, 4, 3])).toEqual([null, 6]);
+    expect(out).toHaveLength(2);
+    out.forEach((row, i) => {
+      const expected = byHand(values[i] as number[][]);
+      expect(row).toHaveLength(6);
+      // The constant channel's std is sqrt(epsilon) = 1e-3 rather than 0.
+      row.forEach((v, c) => expect(Math.abs(v - (i === 0 && c === 5 ? Math.sqrt(1e-6) : (expected[c] as number)))).toBeLessThan(1e-5));
+    });
+    expect(byHand(values[0] as number[][]).slice(0, 3)).toEqual([2, 1, 5]);
+  });
+
+  it('has finite gradients, also for a constant channel', () => {
+    const layer = new StatsPooling1D();
+    const g = tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(layer.apply(x) as tf.Tensor))(tf.tensor3d(values)).dataSync());
+    expect(Array.from(g).every(Number.isFinite)).toBe(true);
+  });
+
+  it.each(['cnn', 'lstm'] as const)('%s: saving and loading (topology JSON + weights) preserves predictions', async (name) => {
+    const model = buildModel(name, spec(name, { nClasses: 6 }));
+    compileForTraining(model, 1e-3);
+    const x = tf.randomNormal([6, 130, 104], 0, 1, 'float32', 4);
+    const y = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 4, 5], 'int32'), 6);
+    await model.fit(x, y, { epochs: 1, batchSize: 3, verbose: 0 }); // moves the batch-norm statistics off their initial values
+    let artifacts: tf.io.ModelArtifacts | undefined;
+    await model.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
+    // Through a JSON string, as model.json is written, so the layer's config must serialise.
+    const topology = JSON.parse(JSON.stringify(artifacts?.modelTopology)) as object;
+    expect(JSON.stringify(topology)).toContain('EmotionStudioStatsPooling1D');
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory({ ...artifacts, modelTopology: topology }));
+    expect(loaded.layers.map((l) => l.name)).toEqual(model.layers.map((l) => l.name));
+    expect(Array.from((loaded.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from((model.predict(x) as tf.Tensor).dataSync()));
+    tf.dispose([x, y]);
+    model.dispose();
+    loaded.dispose();
   });
 });
 

@@ -76,7 +76,8 @@ describe('the files are the TensorFlow.js layers format', () => {
     expect(modelJson.weightsManifest).toHaveLength(1);
     expect(modelJson.weightsManifest[0]?.paths).toEqual(['weights.bin']);
     const specs = modelJson.weightsManifest[0]?.weights ?? [];
-    expect(specs.map((s) => s.name)).toContain('dense_1/kernel');
+    // The default is a 5-tower ensemble: tower t's layers carry the prefix t<t>_.
+    expect(specs.map((s) => s.name)).toEqual(expect.arrayContaining(['dense_t1_1/kernel', 'dense_t5_1/kernel']));
     expect(specs.every((s) => s.dtype === 'float32')).toBe(true);
     expect(weights.byteLength).toBe(4 * specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0));
     // No optimizer state: the folder is for inference and inspection.
