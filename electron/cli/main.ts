@@ -502,12 +502,15 @@ async function cmdServe(args: string[]): Promise<number> {
   const dbPath = resolveDbPath(values.db);
   const engine = createEngine({ dbPath, host: { mode: 'browser' } });
   const server = await serveWithStableAddress(engine, staticDir, path.dirname(dbPath), port);
-  process.stdout.write(`Emotion Studio (browser mode) at ${server.url}\n`);
-  process.stderr.write('Only this machine can connect; the token in the URL is required. Ctrl+C stops.\n');
-  await new Promise<void>((resolve) => {
+  // The stop signals are caught before the URL is printed: whoever reads the URL may stop us at once,
+  // and must get the graceful shutdown, not the default kill.
+  const stopped = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  process.stdout.write(`Emotion Studio (browser mode) at ${server.url}\n`);
+  process.stderr.write('Only this machine can connect; the token in the URL is required. Ctrl+C stops.\n');
+  await stopped;
   await server.close();
   await engine.close();
   return 0;

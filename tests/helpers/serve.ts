@@ -31,7 +31,8 @@ export async function serve(dbFile = path.join(tempDir('e2e-db'), 'db.sqlite'), 
     stderr: () => stderr,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        // Ended already: with a code, or by a signal (then exitCode stays null).
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('close', () => resolve());
         child.kill('SIGTERM');
       }),

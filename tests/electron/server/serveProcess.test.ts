@@ -72,6 +72,9 @@ describe('emotion-studio serve (its own process)', () => {
     const db = path.join(tempDir('serve'), 'db.sqlite');
     const first = await start(db);
     await first.stop();
+    // Stopped at once after printing its URL, it still shuts down gracefully (its signal handlers are in
+    // place before the URL is printed), not by the default SIGTERM kill.
+    expect([first.process.exitCode, first.process.signalCode]).toEqual([0, null]);
     const second = await start(db);
     expect(second.url).toBe(first.url);
     // A tab from before the restart: the same token still opens the socket.
