@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../electron/core/db/database';
 import { DEFAULT_CONFIG, parseConfig, type Config, type ConfigInput } from '../shared/config';
+import type { Experiment } from '../shared/experiments';
 import { createExtractPool } from '../electron/core/extraction/extractDataset';
 import { runExperiment } from '../electron/core/training/runExperiment';
 import { indexDataset } from '../electron/core/dataset/indexer';
@@ -142,6 +143,7 @@ async function benchTrain(): Promise<void> {
  */
 async function benchAccuracy(): Promise<void> {
   const { getExperiment } = await import('../electron/core/experiments/store');
+  const { perFoldDifferences } = await import('../electron/core/experiments/compare');
   const allModels = ['logreg', 'svm', 'advanced_dnn', 'cnn', 'lstm'] as const;
   const chosen = (process.env.BENCH_MODELS ?? allModels.join(',')).split(',').map((m) => m.trim());
   const models = allModels.filter((m) => chosen.includes(m) || m === 'logreg');
@@ -155,7 +157,7 @@ async function benchAccuracy(): Promise<void> {
   const p = await preparedCorpus();
   try {
     console.log(`accuracy — 1440-clip demo corpus, 6 emotions; configs/default.yaml with only model.name changed; ${os.availableParallelism()} cores, Node ${process.version}`);
-    type Row = { model: string; split: string; acc: number; sd: number | null; f1: number; folds: number[] | null; seconds: number; backend: string; testActors: string };
+    type Row = { model: string; split: string; acc: number; sd: number | null; f1: number; experiment: Experiment; seconds: number; backend: string; testActors: string };
     const rows: Row[] = [];
     for (const split of splits) {
       for (const name of models) {
@@ -167,7 +169,8 @@ async function benchAccuracy(): Promise<void> {
           artifactsRoot: p.artifactsRoot,
           extract: { pool: p.pool },
         });
-        const folds = getExperiment(p.db, r.experimentId).metrics?.folds;
+        const experiment = getExperiment(p.db, r.experimentId);
+        const folds = experiment.metrics?.folds;
         const testActors = r.split.folds ? r.split.folds.map((f) => f.testActors.join('+')).join(' | ') : r.split.testActors.join(', ');
         rows.push({
           model: name,
@@ -175,7 +178,7 @@ async function benchAccuracy(): Promise<void> {
           acc: folds?.accuracy.mean ?? r.accuracy,
           sd: folds?.accuracy.sd ?? null,
           f1: folds?.macroF1.mean ?? r.macroF1,
-          folds: folds ? folds.reports.map((x) => x.accuracy) : null,
+          experiment,
           seconds: r.seconds,
           backend: r.backend,
           testActors,
@@ -183,8 +186,6 @@ async function benchAccuracy(): Promise<void> {
         console.log(`  done: ${split.label}, ${name}: ${rows.at(-1)?.acc.toFixed(3)} in ${r.seconds.toFixed(1)} s on ${r.backend}`);
       }
     }
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    const sd = (xs: number[]) => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / Math.max(1, xs.length - 1));
     const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(3)}`;
     console.log(`\n  ${'split'.padEnd(24)}${'model'.padEnd(14)}${'accuracy'.padStart(16)}${'macro F1'.padStart(10)}${'Δ acc vs logreg'.padStart(24)}${'train+eval s'.padStart(14)}`);
     for (const row of rows) {
@@ -193,8 +194,8 @@ async function benchAccuracy(): Promise<void> {
       let delta = '—';
       if (base && row !== base) {
         // k-fold: the per-fold paired differences (same test actors in both runs), mean ± sd.
-        const paired = row.folds && base.folds && row.folds.length === base.folds.length ? row.folds.map((a, i) => a - (base.folds?.[i] as number)) : null;
-        delta = paired ? `${signed(mean(paired))} ± ${sd(paired).toFixed(3)}` : signed(row.acc - base.acc);
+        const paired = perFoldDifferences(base.experiment, row.experiment);
+        delta = paired ? `${signed(paired.mean)} ± ${paired.sd.toFixed(3)}` : signed(row.acc - base.acc);
       }
       console.log(`  ${row.split.padEnd(24)}${row.model.padEnd(14)}${acc.padStart(16)}${row.f1.toFixed(3).padStart(10)}${delta.padStart(24)}${row.seconds.toFixed(1).padStart(14)}`);
     }

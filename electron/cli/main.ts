@@ -336,15 +336,14 @@ function formatComparison(c: ExperimentComparison): string {
   const s = c.significance;
   if (s?.paired) {
     const d = s.accuracyDifference;
-    const points = formatPoints;
     lines.push(
       '',
       `Paired test on the same ${s.clips} test clips (#${c.experiments[1]?.id} vs #${c.experiments[0]?.id}):`,
-      `  accuracy difference ${points(d.difference)}, bootstrap 95 % interval ${points(d.low)} to ${points(d.high)} (${d.resamples} resamples)`,
+      `  accuracy difference ${formatPoints(d.difference)}, bootstrap 95 % interval ${formatPoints(d.low)} to ${formatPoints(d.high)} (${d.resamples} resamples)`,
       `  McNemar exact p = ${s.mcnemarP < 0.0001 ? s.mcnemarP.toExponential(1) : s.mcnemarP.toFixed(4)} (only #${c.experiments[0]?.id} right: ${s.onlyFirstCorrect}, only #${c.experiments[1]?.id} right: ${s.onlySecondCorrect})`,
     );
     if (s.perFold) {
-      lines.push(`  per fold (same test actors): ${s.perFold.differences.map(points).join(', ')}; mean ${points(s.perFold.mean)} ± ${(s.perFold.sd * 100).toFixed(1)} pts (sd)`);
+      lines.push(`  per fold (same test actors): ${s.perFold.differences.map(formatPoints).join(', ')}; mean ${formatPoints(s.perFold.mean)} ± ${(s.perFold.sd * 100).toFixed(1)} pts (sd)`);
     }
   } else if (s) {
     lines.push('', `No paired test: ${s.reason}`);

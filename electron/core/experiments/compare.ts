@@ -6,6 +6,7 @@
  */
 import { EngineError } from '../../../shared/errors';
 import type { TestClip } from '../../../shared/prediction';
+import { meanSd } from '../evaluation/metrics';
 import { bootstrapAccuracyDifference, mcnemarExact } from '../evaluation/significance';
 import {
   SPEAKER_DEPENDENT_LABEL,
@@ -120,9 +121,7 @@ export function perFoldDifferences(a: Experiment, b: Experiment): { differences:
   const sameFolds = foldsA.every((f, i) => f.testActors.join() === foldsB[i]?.testActors.join());
   if (!sameFolds) return null;
   const differences = reportsA.map((r, i) => (reportsB[i]?.accuracy as number) - r.accuracy);
-  const mean = differences.reduce((s, d) => s + d, 0) / differences.length;
-  const sd = differences.length > 1 ? Math.sqrt(differences.reduce((s, d) => s + (d - mean) ** 2, 0) / (differences.length - 1)) : 0;
-  return { differences, mean, sd };
+  return { differences, ...meanSd(differences) };
 }
 
 export function compareExperiments(experiments: readonly Experiment[], testClipsOf?: TestClipsOf): ExperimentComparison {
