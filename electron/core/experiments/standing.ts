@@ -48,9 +48,8 @@ export function clipStanding(
       ? { role: 'train', heldOut: false, text: `seen in training — optimistic: the fold ensemble answered, and actor ${two(clip.actor)} was in training or validation for ${(split.folds?.length ?? 1) - 1} of its folds` }
       : { role: 'test', heldOut: true, text: `held out: actor ${two(clip.actor)} was not in this run's data` };
   }
-  const fold = deployed;
-  const actors = fold ?? split;
-  const whose = fold ? `the saved model (fold ${options.deployedFold})` : 'this model';
+  const actors = deployed ?? split;
+  const whose = deployed ? `the saved model (fold ${options.deployedFold})` : 'this model';
   if (actors.testActors.includes(clip.actor)) {
     return { role: 'test', heldOut: true, text: `held out: actor ${two(clip.actor)} was one of ${whose}'s test actors` };
   }
