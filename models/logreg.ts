@@ -13,6 +13,7 @@
  * code as every other model.
  */
 import * as tf from '@tensorflow/tfjs';
+import { balancedClassWeights } from './classWeights';
 import type { ModelDefinition } from './types';
 
 export interface LogregOptions {
@@ -97,13 +98,9 @@ const maxAbs = (a: Float64Array): number => {
 
 /** Per-row weights: 1, or scikit-learn's balanced n / (K · count(class)). */
 export function sampleWeights(labels: ArrayLike<number>, k: number, balanced: boolean): Float64Array {
-  const n = labels.length;
-  const out = new Float64Array(n).fill(1);
-  if (!balanced) return out;
-  const counts = new Array<number>(k).fill(0);
-  for (let i = 0; i < n; i++) counts[labels[i] as number] = (counts[labels[i] as number] ?? 0) + 1;
-  for (let i = 0; i < n; i++) out[i] = n / (k * (counts[labels[i] as number] as number));
-  return out;
+  if (!balanced) return new Float64Array(labels.length).fill(1);
+  const byClass = balancedClassWeights(labels, k);
+  return Float64Array.from({ length: labels.length }, (_, i) => byClass[labels[i] as number] as number);
 }
 
 /**

@@ -21,7 +21,7 @@
  * every other model.
  */
 import * as tf from '@tensorflow/tfjs';
-import { sampleWeights } from './logreg';
+import { balancedClassWeights } from './classWeights';
 import { mulberry32 } from '../electron/core/random';
 import type { ModelDefinition } from './types';
 
@@ -422,8 +422,8 @@ export function fitSvm(x: ArrayLike<number>, labels: ArrayLike<number>, d: numbe
   for (let i = 0; i < n; i++) byClass[labels[i] as number]?.push(i);
   const empty = byClass.findIndex((rows) => rows.length === 0);
   if (empty !== -1) throw new Error(`svm: class ${empty} has no training rows (every emotion needs training clips)`);
-  const weights = sampleWeights(labels, k, options.balanced);
-  const classC = byClass.map((rows) => options.C * (weights[rows[0] as number] as number));
+  const weights = options.balanced ? balancedClassWeights(labels, k) : new Float64Array(k).fill(1);
+  const classC = Array.from(weights, (w) => options.C * w);
   const gram = rbfGram(x, n, d, gamma);
   const pairs = classPairs(k);
   const alphaOf = pairs.map(() => new Map<number, number>());

@@ -12,6 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Config } from '../../../shared/config';
 import type { EpochLog } from '../../../shared/experiments';
+import { balancedClassWeights as classWeightsOf } from '../../../models/classWeights';
 import { trainingModelOf } from '../../../models/layers';
 import { setLearningRate } from '../../../models/registry';
 import { mulberry32 } from '../random';
@@ -39,15 +40,9 @@ export interface FitResult {
   cancelled: boolean;
 }
 
-/** sklearn's 'balanced': n / (classes × count). RAVDESS neutral has half the clips of the others. */
+/** sklearn's 'balanced' (models/classWeights.ts) as tfjs's classWeight map. */
 export function balancedClassWeights(labels: Int32Array, nClasses: number): Record<number, number> {
-  const counts = new Array<number>(nClasses).fill(0);
-  for (const l of labels) counts[l] = (counts[l] ?? 0) + 1;
-  const weights: Record<number, number> = {};
-  counts.forEach((c, i) => {
-    weights[i] = c > 0 ? labels.length / (nClasses * c) : 0;
-  });
-  return weights;
+  return Object.fromEntries(Array.from(classWeightsOf(labels, nClasses), (w, i) => [i, w]));
 }
 
 /** One-hot targets, or with label smoothing ε: (1 − ε) · one-hot + ε / nClasses. */
