@@ -532,15 +532,17 @@ export function svmVotes(fit: SvmFit, x: ArrayLike<number>): number[] {
   });
 }
 
+/** Couple every row of `dec` (n × nPairs decision values) into `out` (n × k class probabilities). */
+function coupleRows<T extends Float32Array | Float64Array>(dec: Float32Array | Float64Array, probA: ArrayLike<number>, probB: ArrayLike<number>, k: number, out: T): T {
+  const nPairs = probA.length;
+  for (let i = 0; i < out.length / k; i++) out.set(couple(dec.subarray(i * nPairs, (i + 1) * nPairs), probA, probB, k), i * k);
+  return out;
+}
+
 /** Class probabilities (n × k) in float64, as `predict_proba`. */
 export function svmProbabilities(fit: SvmFit, x: ArrayLike<number>): Float64Array {
-  const k = fit.nClasses;
-  const nPairs = fit.rho.length;
   const dec = svmDecisions(fit, x);
-  const n = dec.length / nPairs;
-  const out = new Float64Array(n * k);
-  for (let i = 0; i < n; i++) out.set(couple(dec.subarray(i * nPairs, (i + 1) * nPairs), fit.probA, fit.probB, k), i * k);
-  return out;
+  return coupleRows(dec, fit.probA, fit.probB, fit.nClasses, new Float64Array((dec.length / fit.rho.length) * fit.nClasses));
 }
 
 interface SvmLayerArgs {
@@ -608,11 +610,8 @@ export class SvmLayer extends tf.layers.Layer {
     const probA = this.probA.read().dataSync();
     const probB = this.probB.read().dataSync();
     const k = this.nClasses;
-    const nPairs = probA.length;
-    const n = values.length / Math.max(1, nPairs);
-    const out = new Float32Array(n * k);
-    for (let i = 0; i < n; i++) out.set(couple(values.subarray(i * nPairs, (i + 1) * nPairs), probA, probB, k), i * k);
-    return tf.tensor2d(out, [n, k]);
+    const n = values.length / Math.max(1, probA.length);
+    return tf.tensor2d(coupleRows(values as Float32Array, probA, probB, k, new Float32Array(n * k)), [n, k]);
   }
 
   override getConfig(): tf.serialization.ConfigDict {
