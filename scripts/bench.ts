@@ -17,11 +17,11 @@ import path from 'node:path';
 import { openDatabase } from '../electron/core/db/database';
 import { DEFAULT_CONFIG, parseConfig, type Config, type ConfigInput } from '../shared/config';
 import type { Experiment } from '../shared/experiments';
-import { createExtractPool } from '../electron/core/extraction/extractDataset';
 import { runExperiment } from '../electron/core/training/runExperiment';
 import { indexDataset } from '../electron/core/dataset/indexer';
 import { extractDataset } from '../electron/core/extraction/extractDataset';
 import { ensureDemoCorpus } from './corpusCache';
+import { preparedCorpus } from './preparedCorpus';
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -82,27 +82,6 @@ function config(input: ConfigInput): Config {
   const r = parseConfig(input);
   if (!r.ok) throw new Error(r.errors.join('; '));
   return r.config;
-}
-
-/** A fresh DB with the corpus indexed and extracted, for training benchmarks. */
-async function preparedCorpus() {
-  const corpus = ensureDemoCorpus(24, 1);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'es-bench-'));
-  const db = openDatabase(path.join(dir, 'bench.sqlite'));
-  const { datasetId } = await indexDataset(db, corpus);
-  const pool = createExtractPool();
-  await extractDataset(db, datasetId, DEFAULT_CONFIG, { pool });
-  return {
-    db,
-    datasetId,
-    pool,
-    artifactsRoot: path.join(dir, 'experiments'),
-    async close() {
-      await pool.close();
-      db.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 async function benchTrain(): Promise<void> {

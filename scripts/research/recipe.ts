@@ -14,16 +14,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '../../electron/core/db/database';
 import { loadConfigFile } from '../../electron/core/config';
-import { indexDataset } from '../../electron/core/dataset/indexer';
-import { createExtractPool, extractDataset } from '../../electron/core/extraction/extractDataset';
 import { getExperiment } from '../../electron/core/experiments/store';
 import { runExperiment } from '../../electron/core/training/runExperiment';
 import { buildCnn, CNN_MODEL, type CnnOptions } from '../../models/cnn';
 import { buildLstm, LSTM_MODEL, type LstmOptions } from '../../models/lstm';
 import { DEFAULT_CONFIG, parseConfig, type Config } from '../../shared/config';
-import { ensureDemoCorpus, REPO_ROOT } from '../corpusCache';
+import { REPO_ROOT } from '../corpusCache';
+import { preparedCorpus } from '../preparedCorpus';
 
 /**
  * `arch` = architecture options of the sequence models (models/cnn.ts `CnnOptions`, models/lstm.ts
@@ -116,16 +114,12 @@ const SPLITS = [
   { key: 'kfold', label: '6-fold actor k-fold', training: { split: 'actor_kfold', k: 6 } },
 ].filter((s) => splits.includes(s.key));
 
-const corpus = ensureDemoCorpus(24, 1);
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'es-recipe-'));
-const db = openDatabase(path.join(dir, 'recipe.sqlite'));
-const pool = createExtractPool();
+const prepared = await preparedCorpus('es-recipe-');
+const { db, datasetId, pool, artifactsRoot } = prepared;
 const out = process.env.RECIPE_OUT;
 interface Row { label: string; split: string; acc: number; sd: number | null; f1: number; seconds: number; epochs: number; perEpoch: number; bestEpochs: number[] }
 const rows: Row[] = [];
 try {
-  const { datasetId } = await indexDataset(db, corpus);
-  await extractDataset(db, datasetId, DEFAULT_CONFIG, { pool });
   console.log(`recipe — 1440-clip demo corpus, ${os.availableParallelism()} cores, Node ${process.version}; candidates: ${chosen.map((c) => c.label).join(', ')}`);
   for (const split of SPLITS) {
     for (const c of chosen) {
@@ -133,7 +127,7 @@ try {
       // The registry's definitions are shared objects: point their builders at this candidate's options.
       (CNN_MODEL as { build: NonNullable<typeof CNN_MODEL.build> }).build = (spec) => buildCnn(spec, c.over.arch?.cnn);
       (LSTM_MODEL as { build: NonNullable<typeof LSTM_MODEL.build> }).build = (spec) => buildLstm(spec, c.over.arch?.lstm);
-      const r = await runExperiment({ db, datasetId, config, name: `recipe ${c.label} ${split.key}`, artifactsRoot: path.join(dir, 'experiments'), extract: { pool } });
+      const r = await runExperiment({ db, datasetId, config, name: `recipe ${c.label} ${split.key}`, artifactsRoot, extract: { pool } });
       const e = getExperiment(db, r.experimentId);
       const folds = e.metrics?.folds;
       const histories = e.history ?? [];
@@ -169,7 +163,5 @@ try {
     console.log(`  ${c.label.padEnd(26)}${cells.join('')}`);
   }
 } finally {
-  await pool.close();
-  db.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await prepared.close();
 }
