@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { MODEL_REGISTRY, buildModel, compileForTraining, isClassical, type ClassicalModelDefinition } from '../../../models/registry';
+import { MODEL_REGISTRY, buildModel, compileForTraining, isClassical, modelSpecFromConfig, type ClassicalModelDefinition } from '../../../models/registry';
 import type { Config } from '../../../shared/config';
 import { EngineError, toRpcError } from '../../../shared/errors';
 import type { BackendSelection, ClassificationReport, EpochEvent, EpochLog, ExperimentMetrics, SplitInfo, TrainResult } from '../../../shared/experiments';
@@ -284,7 +284,7 @@ async function refitOnAll(o: RunExperimentOptions, data: TrainingData, folds: Ru
     return { model: fitClassical(definition, all, all, nClasses, config, seed).model, scaler };
   }
   const epochs = Math.max(1, median(folds.map((f) => f.bestEpoch)));
-  const model = buildModel(config.model.name, { inputShape: data.sampleShape, nClasses, config: { ...config.model, l2: config.training.l2, batchNorm: config.training.batch_norm }, seed });
+  const model = buildModel(config.model.name, modelSpecFromConfig(config, data.sampleShape, nClasses));
   compileForTraining(model, config.training.learning_rate);
   const training: Config['training'] = {
     ...config.training,
@@ -361,12 +361,7 @@ async function trainOne(
     ({ model, result } = fitClassical(definition, train, validation, nClasses, config, seed));
     report(result.history[0] as EpochLog);
   } else {
-    model = buildModel(config.model.name, {
-      inputShape: data.sampleShape,
-      nClasses,
-      config: { ...config.model, l2: config.training.l2, batchNorm: config.training.batch_norm },
-      seed,
-    });
+    model = buildModel(config.model.name, { ...modelSpecFromConfig(config, data.sampleShape, nClasses), seed });
     compileForTraining(model, config.training.learning_rate);
     result = await fitModel({ model, train, validation, nClasses, training: config.training, signal, onEpoch: (log) => report(log) });
   }
