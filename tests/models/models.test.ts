@@ -20,7 +20,7 @@ import {
   type ModelBuildSpec,
   type ModelName,
 } from '../../models/registry';
-import { DEFAULT_CONFIG, parseConfig, type Config } from '../../shared/config';
+import { CLASSICAL_MODEL_NAMES, DEFAULT_CONFIG, parseConfig, type Config } from '../../shared/config';
 
 const STATS_SHAPE = [402];
 const SEQUENCE_SHAPE = [130, 104];
@@ -92,6 +92,8 @@ describe('registry', () => {
   it('names each architecture as the config does, with its input kind', () => {
     expect([...NAMES].sort()).toEqual(['advanced_dnn', 'cnn', 'logreg', 'lstm', 'svm']);
     expect(NEURAL).toEqual(['advanced_dnn', 'cnn', 'lstm']);
+    // The Train form knows the classical models by name (shared/ cannot import models/): the same set.
+    expect(NAMES.filter((name) => !NEURAL.includes(name))).toEqual([...CLASSICAL_MODEL_NAMES]);
     expect(MODEL_REGISTRY.svm.input).toBe('stats');
     expect(MODEL_REGISTRY.logreg.input).toBe('stats');
     expect(MODEL_REGISTRY.advanced_dnn.input).toBe('stats');
