@@ -47,6 +47,12 @@ const featuresSchema = z
       .refine((n) => n >= 256 && n <= 8192 && (n & (n - 1)) === 0, 'a power of two from 256 to 8192')
       .default(2048),
     hop_length: z.number().int().min(64).max(8192).default(512),
+    /**
+     * Extension: speaker normalisation. `per_actor` standardises each clip's model input by its actor's
+     * own statistics (mean and std over all that actor's extracted clips, unlabelled) before the model's
+     * scaler; a file of no known actor falls back to the training set's global statistics, and says so.
+     */
+    speaker_normalization: z.enum(['none', 'per_actor']).default('per_actor'),
   })
   .strict()
   .refine((f) => f.n_mfcc <= f.mfcc_n_mels, { message: 'at most mfcc_n_mels (the MFCC is taken from that many mel bands)', path: ['n_mfcc'] });

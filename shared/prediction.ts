@@ -62,10 +62,21 @@ export interface Prediction {
    * its actor out (so the verdict is the evaluation's own). Absent: the experiment's deployed model.
    */
   fold?: number;
+  /**
+   * Models trained with `features.speaker_normalization: per_actor`: whose statistics standardised the
+   * input — the clip's own actor's (as in the evaluation), or the training set's global ones for a file
+   * of no known actor (less accurate than the evaluation; `warnings` says so too).
+   */
+  speakerNormalization?: SpeakerNormalizationUsed;
   /** Human-readable cautions (silence, a ground truth the model was not trained on, …). */
   warnings: string[];
   timings: { decodeMs: number; featuresMs: number; modelMs: number; totalMs: number };
 }
+
+/** How a `per_actor` model's input was standardised for one prediction. */
+export type SpeakerNormalizationUsed =
+  | { mode: 'per_actor'; actor: number; clips: number; text: string }
+  | { mode: 'fallback'; reason: string; text: string };
 
 /** Where an indexed clip stood for the model that judged it. */
 export interface ClipStanding {

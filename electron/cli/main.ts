@@ -406,6 +406,7 @@ function formatPrediction(p: Prediction): string {
     lines.push(`Truth:      ${p.groundTruth} (from the file name)${p.correct === undefined ? '' : p.correct ? '   correct' : '   incorrect'}`);
   }
   if (p.standing) lines.push(`Standing:   ${p.standing.heldOut ? '' : '! '}${p.standing.text}`);
+  if (p.speakerNormalization) lines.push(`Speaker:    ${p.speakerNormalization.mode === 'fallback' ? '! ' : ''}${p.speakerNormalization.text}`);
   lines.push('', 'Emotion      Probability');
   for (const label of p.labels) {
     const v = p.probabilities[label] ?? 0;

@@ -27,7 +27,7 @@ import { preparedCorpus } from '../preparedCorpus';
  * `arch` = architecture options of the sequence models (models/cnn.ts `CnnOptions`, models/lstm.ts
  * `LstmOptions`) that are not config keys: the candidate's runs build cnn / lstm with them.
  */
-type Override = { model?: Record<string, unknown>; training?: Record<string, unknown>; arch?: { cnn?: Partial<CnnOptions>; lstm?: Partial<LstmOptions> } };
+type Override = { model?: Record<string, unknown>; training?: Record<string, unknown>; features?: Record<string, unknown>; arch?: { cnn?: Partial<CnnOptions>; lstm?: Partial<LstmOptions> } };
 interface Candidate {
   label: string;
   over: Override;

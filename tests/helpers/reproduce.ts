@@ -1,6 +1,8 @@
 /**
  * Reload an experiment's saved model and preprocessor from its artifact folder alone and predict its
- * test clips again from the cached features — the labels must equal those it recorded.
+ * test clips again from the cached features — the labels must equal those it recorded. A per_actor
+ * model's inputs are first standardised by their actor's statistics, computed here independently of
+ * training/speakerNorm.ts: mean and population std over every clip of that actor with features.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,7 +14,7 @@ import { StandardScaler } from '../../electron/core/training/scaler';
 
 export async function repredictTestClips(db: Db, artifactsDir: string): Promise<{ saved: string[]; again: string[] }> {
   const read = <T>(f: string) => JSON.parse(fs.readFileSync(path.join(artifactsDir, f), 'utf8')) as T;
-  const pre = read<{ scaler: unknown; labels: string[]; input: string; sampleShape: number[]; featureConfig: { hash: string } }>('preprocessor.json');
+  const pre = read<{ scaler: unknown; labels: string[]; input: string; sampleShape: number[]; featureConfig: { hash: string }; speakerNormalization?: { mode: string } }>('preprocessor.json');
   if (pre.input !== 'stats') throw new Error('repredictTestClips handles stats models');
   const saved = read<Array<{ clipId: number; predicted: string }>>('test_predictions.json');
   const size = pre.sampleShape[0] as number;
@@ -20,7 +22,7 @@ export async function repredictTestClips(db: Db, artifactsDir: string): Promise<
   saved.forEach((p, i) => {
     const f = readFeatures(db, p.clipId, pre.featureConfig.hash);
     if (!f) throw new Error(`no cached features for clip ${p.clipId}`);
-    x.set(f.stats, i * size);
+    x.set(pre.speakerNormalization?.mode === 'per_actor' ? byActor(db, p.clipId, pre.featureConfig.hash, f.stats) : f.stats, i * size);
   });
   const model = await loadModelFiles(artifactsDir);
   try {
@@ -30,4 +32,17 @@ export async function repredictTestClips(db: Db, artifactsDir: string): Promise<
   } finally {
     model.dispose();
   }
+}
+
+/** `stats` standardised by the mean and population std of its clip's actor's clips (all with features). */
+function byActor(db: Db, clipId: number, hash: string, stats: Float32Array): Float32Array {
+  const ids = db
+    .prepare(`SELECT id FROM clips WHERE (dataset_id, actor) = (SELECT dataset_id, actor FROM clips WHERE id = ?) AND status = 'ok'`)
+    .all(clipId) as Array<{ id: number }>;
+  const rows = ids.map(({ id }) => readFeatures(db, id, hash)?.stats).filter((r): r is Float32Array => r !== undefined);
+  return stats.map((v, d) => {
+    const mean = rows.reduce((s, r) => s + (r[d] as number), 0) / rows.length;
+    const sd = Math.sqrt(rows.reduce((s, r) => s + ((r[d] as number) - mean) ** 2, 0) / rows.length);
+    return (v - mean) / (sd > 0 ? sd : 1);
+  });
 }

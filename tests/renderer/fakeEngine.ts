@@ -480,8 +480,12 @@ export class FakeEngine implements Transport {
     let sampleRate = 48000;
     let verdict: Emotion | undefined;
     let standing: Prediction['standing'];
+    let speaker: Prediction['speakerNormalization'];
+    const perActor = experiment.config.features.speaker_normalization === 'per_actor';
     if (source.kind === 'clip') {
       const clip = this.#clip(source);
+      // Like the engine: a per_actor model standardises an indexed clip by its actor's own clips.
+      if (perActor) speaker = { mode: 'per_actor', actor: clip.actor, clips: 60, text: `normalised by actor ${String(clip.actor).padStart(2, '0')}'s own statistics (60 clips), as in the evaluation` };
       // Like the engine (actor splits): a test actor's clip is held out, any other was seen.
       const held = experiment.split?.testActors.includes(clip.actor) ?? false;
       standing = held
@@ -498,6 +502,8 @@ export class FakeEngine implements Transport {
       truth = opened.file.groundTruth;
       duration = opened.file.durationSec;
       sampleRate = opened.file.sampleRate;
+      const reason = 'the file is not an indexed clip, so its speaker is unknown';
+      if (perActor) speaker = { mode: 'fallback', reason, text: `normalised by the training set's global statistics: ${reason}` };
     }
     // Like the engine: below the model's 22050 Hz analysis rate the file is out of its domain.
     const outOfDomain = sampleRate < 22050;
@@ -528,7 +534,11 @@ export class FakeEngine implements Transport {
       silent: false,
       outOfDomain,
       ...(standing ? { standing } : {}),
-      warnings: outOfDomain ? [`Out of the model's domain: the file is ${sampleRate} Hz, below the 22050 Hz the model analyses.`] : [],
+      ...(speaker ? { speakerNormalization: speaker } : {}),
+      warnings: [
+        ...(outOfDomain ? [`Out of the model's domain: the file is ${sampleRate} Hz, below the 22050 Hz the model analyses.`] : []),
+        ...(speaker?.mode === 'fallback' ? [`This model normalises each speaker by their own statistics, but ${speaker.reason}: the training set's global statistics were used instead, so expect lower accuracy than its evaluation.`] : []),
+      ],
       timings: { decodeMs: 1, featuresMs: 7, modelMs: 2, totalMs: 10 },
     };
   }

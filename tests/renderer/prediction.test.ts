@@ -69,6 +69,9 @@ describe('prediction for an indexed clip', () => {
     // Actor 01 trained the latest run: the verdict is marked optimistic.
     expect(screen.getByTestId('clip-standing').getAttribute('data-held-out')).toBe('false');
     expect(textOf('clip-standing')).toMatch(/^seen in training — optimistic/);
+    // A per_actor model: the clip was standardised by its own actor's statistics, and the view says so.
+    expect(screen.getByTestId('clip-speaker-normalization').getAttribute('data-mode')).toBe('per_actor');
+    expect(textOf('clip-speaker-normalization')).toBe("Speaker: normalised by actor 01's own statistics (60 clips), as in the evaluation");
   });
 
   it('another experiment can answer; its verdict replaces the first', async () => {
@@ -191,6 +194,9 @@ describe('opening a WAV file', () => {
     expect(engine.callsOf('predict.clip').at(-1)).toMatchObject({ source: { kind: 'file', fileId: expect.stringMatching(/^file-/) } });
     expect(screen.getByTestId('ground-truth').getAttribute('data-correct')).toBe('true');
     expect(textOf('fact-emotion')).toBe('sad');
+    // No known speaker: the per_actor model fell back to the global statistics, shown as a caution.
+    expect(screen.getByTestId('clip-speaker-normalization').getAttribute('data-mode')).toBe('fallback');
+    expect(textOf('clip-speaker-normalization')).toMatch(/global statistics: the file is not an indexed clip/);
     // Its features are drawn like an indexed clip's (the fake's frame count follows the file size).
     expect(engine.callsOf('files.features')).toEqual([{ fileId: expect.stringMatching(/^file-/) }]);
     await waitFor(() => expect(screen.getByTestId('feature-plots').textContent).toContain(`${100 + (bytes.byteLength % 50)} frames`));

@@ -14,7 +14,7 @@ export async function predictInProcess(task: PredictTask): Promise<Prediction> {
   await initResampler();
   cache ??= new PredictorCache();
   return cache.use(task.dir, (predictor) =>
-    predictFile(predictor, task.path, { hopSec: task.hopSec, displayName: task.displayName, experimentId: task.experimentId }),
+    predictFile(predictor, task.path, { hopSec: task.hopSec, displayName: task.displayName, experimentId: task.experimentId, speaker: task.speaker }),
   );
 }
 

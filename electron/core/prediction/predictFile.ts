@@ -23,7 +23,7 @@
  */
 import path from 'node:path';
 import { EngineError } from '../../../shared/errors';
-import { DEFAULT_HOP_SEC, MIN_CLIP_SEC, type Prediction, type PredictionWindow } from '../../../shared/prediction';
+import { DEFAULT_HOP_SEC, MIN_CLIP_SEC, type Prediction, type PredictionWindow, type SpeakerNormalizationUsed } from '../../../shared/prediction';
 import { parseRavdessName, type Emotion } from '../../../shared/ravdess';
 import { openWavFile, type WavFileReader } from '../audio/decode';
 import { clipWindow } from '../audio/preprocess';
@@ -32,6 +32,7 @@ import { computeWindowFeatures } from '../extraction/clipFeatures';
 import type { AudioOptions } from '../extraction/featureConfig';
 import { modelSample } from '../training/data';
 import { argmaxRows } from '../training/fit';
+import { StandardScaler, type ScalerJSON } from '../training/scaler';
 import { predictorProbabilities, type Predictor } from './predictor';
 import { domainWarnings } from './domain';
 
@@ -51,6 +52,32 @@ export interface PredictFileOptions {
   displayName?: string;
   /** Recorded in the result (default null: a model folder given directly). */
   experimentId?: number | null;
+  /**
+   * `per_actor` models: the file's speaker's statistics over the model's input (computed from the
+   * database by the service), or why there are none. Absent: the speaker is unknown (fallback).
+   */
+  speaker?: SpeakerInput;
+}
+
+export type SpeakerInput = { actor: number; clips: number; scaler: ScalerJSON } | { reason: string };
+
+const UNKNOWN_SPEAKER = 'the file is not an indexed clip, so its speaker is unknown';
+
+/** The speaker scaler to apply and what the prediction reports about it; nulls for a `none` model. */
+function speakerOf(predictor: Predictor, speaker: SpeakerInput | undefined): { scaler: StandardScaler | null; used: SpeakerNormalizationUsed | null } {
+  if (predictor.preprocessor.speakerNormalization.mode !== 'per_actor') return { scaler: null, used: null };
+  if (speaker && 'scaler' in speaker) {
+    const actor = String(speaker.actor).padStart(2, '0');
+    return {
+      scaler: StandardScaler.fromJSON(speaker.scaler),
+      used: { mode: 'per_actor', actor: speaker.actor, clips: speaker.clips, text: `normalised by actor ${actor}'s own statistics (${speaker.clips} clips), as in the evaluation` },
+    };
+  }
+  const reason = speaker?.reason ?? UNKNOWN_SPEAKER;
+  return {
+    scaler: null,
+    used: { mode: 'fallback', reason, text: `normalised by the training set's global statistics: ${reason}` },
+  };
 }
 
 /** One window to score: where `loadWindow` starts (seconds at the model's rate) and what the result reports. */
@@ -122,6 +149,7 @@ function predictOpened(predictor: Predictor, file: WavFileReader, hopSec: number
   const k = labels.length;
   const sampleSize = sampleShape.reduce((a, b) => a * b, 1);
   const plan = planWindows(header.frames, header.sampleRate, audio, hopSec);
+  const speaker = speakerOf(predictor, options.speaker);
 
   const timings = { decodeMs: 0, featuresMs: 0, modelMs: 0, totalMs: 0 };
   const windows: PredictionWindow[] = [];
@@ -154,7 +182,7 @@ function predictOpened(predictor: Predictor, file: WavFileReader, hopSec: number
     let probabilities: Float32Array<ArrayBufferLike> = new Float32Array(0);
     if (n > 0) {
       const t = performance.now();
-      probabilities = predictorProbabilities(predictor, x.subarray(0, n * sampleSize));
+      probabilities = predictorProbabilities(predictor, x.subarray(0, n * sampleSize), speaker.scaler);
       timings.modelMs += performance.now() - t;
     }
     let row = 0;
@@ -180,6 +208,11 @@ function predictOpened(predictor: Predictor, file: WavFileReader, hopSec: number
   const mean = isSilent ? uniform : overall.map((s) => s / heard);
   const best = argmax(mean);
   const warnings = [...predictor.warnings];
+  if (speaker.used?.mode === 'fallback') {
+    warnings.push(
+      `This model normalises each speaker by their own statistics, but ${speaker.used.reason}: the training set's global statistics were used instead, so expect lower accuracy than its evaluation.`,
+    );
+  }
   if (plan.fromStart) {
     warnings.push(`The clip is shorter than the model's ${audio.offsetSec} s offset plus ${MIN_CLIP_SEC} s, so it was judged from its start.`);
   }
@@ -221,6 +254,7 @@ function predictOpened(predictor: Predictor, file: WavFileReader, hopSec: number
     warnings,
     timings,
   };
+  if (speaker.used) result.speakerNormalization = speaker.used;
   if (parsed.ok) {
     result.groundTruth = parsed.value.emotion;
     if (labels.includes(parsed.value.emotion)) {

@@ -20,6 +20,11 @@ export interface PredictorMember {
   dir: string;
   model: tf.LayersModel;
   scaler: StandardScaler;
+  /**
+   * Speaker normalisation (`per_actor` models): the global statistics of its raw training inputs,
+   * applied instead of a speaker's own when the file's speaker is unknown. Null for `none`.
+   */
+  fallback: StandardScaler | null;
   /** The k-fold fold it is (preprocessor.json's `fold`), or null. */
   fold: number | null;
 }
@@ -39,12 +44,21 @@ export interface Predictor {
 
 /**
  * Class probabilities (n × K) of `n` unscaled samples: each member scales them with its own scaler and
- * predicts; an ensemble answers with the mean over its members.
+ * predicts; an ensemble answers with the mean over its members. A `per_actor` model first standardises
+ * them by `speaker` (their speaker's own statistics) or, when that is null, by each member's fallback.
  */
-export function predictorProbabilities(predictor: Predictor, x: Float32Array): Float32Array {
-  const { sampleShape } = predictor.preprocessor;
+export function predictorProbabilities(predictor: Predictor, x: Float32Array, speaker: StandardScaler | null = null): Float32Array {
+  const { sampleShape, speakerNormalization } = predictor.preprocessor;
   const channels = sampleShape[sampleShape.length - 1] as number;
-  const [first, ...rest] = predictor.members.map((m) => predictProbabilities(m.model, m.scaler.transform(x, channels), sampleShape));
+  const perActor = speakerNormalization.mode === 'per_actor';
+  const bySpeaker = perActor && speaker ? speaker.transform(x, channels) : null;
+  const inputOf = (m: PredictorMember): Float32Array => {
+    if (!perActor) return x;
+    if (bySpeaker) return bySpeaker;
+    if (!m.fallback) throw new EngineError('INTERNAL', `${m.dir} normalises by speaker but has no fallback statistics`);
+    return m.fallback.transform(x, channels);
+  };
+  const [first, ...rest] = predictor.members.map((m) => predictProbabilities(m.model, m.scaler.transform(inputOf(m), channels), sampleShape));
   if (first === undefined) throw new EngineError('INTERNAL', `${predictor.dir} has no model to ask`);
   if (rest.length === 0) return first;
   const mean = new Float32Array(first.length);
@@ -82,6 +96,7 @@ export async function loadPredictor(artifactsDir: string): Promise<Predictor> {
       const p = checked.preprocessor;
       if (p.members !== undefined) throw new EngineError('BAD_FILE', `${checked.file}: an ensemble member cannot itself be an ensemble`);
       const same = p.modelName === preprocessor.modelName && p.input === preprocessor.input && p.featureConfig.hash === preprocessor.featureConfig.hash &&
+        p.speakerNormalization.mode === preprocessor.speakerNormalization.mode &&
         p.labels.join() === preprocessor.labels.join() && p.sampleShape.join() === preprocessor.sampleShape.join();
       if (!same) throw new EngineError('BAD_FILE', `${checked.file} does not match ${file} (model, input, features, labels or shape differ): the folders do not belong together`);
       members.push(await loadMember(memberDir, checked.file, p));
@@ -94,12 +109,16 @@ export async function loadPredictor(artifactsDir: string): Promise<Predictor> {
 }
 
 async function loadMember(dir: string, file: string, preprocessor: Preprocessor): Promise<PredictorMember> {
-  let scaler: StandardScaler;
-  try {
-    scaler = StandardScaler.fromJSON(preprocessor.scaler as NonNullable<Preprocessor['scaler']>);
-  } catch (err) {
-    throw new EngineError('BAD_FILE', `${file}: scaler: ${(err as Error).message.replace(/^StandardScaler\.fromJSON: /, '')}`);
-  }
+  const scalerOf = (json: unknown, what: string): StandardScaler => {
+    try {
+      return StandardScaler.fromJSON(json);
+    } catch (err) {
+      throw new EngineError('BAD_FILE', `${file}: ${what}: ${(err as Error).message.replace(/^StandardScaler\.fromJSON: /, '')}`);
+    }
+  };
+  const scaler = scalerOf(preprocessor.scaler, 'scaler');
+  const norm = preprocessor.speakerNormalization;
+  const fallback = norm.mode === 'per_actor' ? scalerOf(norm.fallback, 'speakerNormalization.fallback') : null;
   const modelJson = path.join(dir, MODEL_JSON_FILE);
   if (statOrNull(modelJson) === null) throw new EngineError('NOT_FOUND', `${modelJson} is missing: ${dir} holds no model`);
 
@@ -128,7 +147,7 @@ async function loadMember(dir: string, file: string, preprocessor: Preprocessor)
     model.dispose();
     throw err;
   }
-  return { dir, model, scaler, fold: preprocessor.fold };
+  return { dir, model, scaler, fallback, fold: preprocessor.fold };
 }
 
 export function disposePredictor(predictor: Predictor): void {

@@ -41,6 +41,20 @@ const dspSchema = z
   })
   .strict();
 
+const scalerSchema = z.object({ mean: z.array(z.number()), scale: z.array(z.number()) }).strict();
+
+/**
+ * `features.speaker_normalization` as the model was trained: `per_actor` inputs were standardised by
+ * their actor's own statistics (training/speakerNorm.ts) before `scaler`; `fallback` (the global
+ * statistics of the model's raw training inputs) stands in for a file of no known actor. A fold
+ * ensemble's top level has no fallback of its own (each member carries its own). Absent in folders
+ * written before speaker normalisation: `none`.
+ */
+const speakerNormalizationSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('none') }).strict(),
+  z.object({ mode: z.literal('per_actor'), minClips: z.number().int().positive(), fallback: scalerSchema.nullable() }).strict(),
+]);
+
 const preprocessorSchema = z
   .object({
     version: z.literal(PREPROCESSOR_VERSION),
@@ -51,7 +65,8 @@ const preprocessorSchema = z
     featureConfig: z.object({ hash: z.string(), audio: audioSchema, dsp: dspSchema }).strict(),
     labels: z.array(z.enum(EMOTIONS)).min(2),
     /** The model's own standardisation; null for a fold ensemble, whose members each carry theirs. */
-    scaler: z.object({ mean: z.array(z.number()), scale: z.array(z.number()) }).strict().nullable(),
+    scaler: scalerSchema.nullable(),
+    speakerNormalization: speakerNormalizationSchema.default({ mode: 'none' }),
     /** The k-fold fold this model is (1-based), or null. */
     fold: z.number().int().positive().nullable(),
     /**
@@ -61,7 +76,11 @@ const preprocessorSchema = z
     members: z.array(z.string().regex(/^[a-z0-9_-]+(\/[a-z0-9_-]+)*$/i, 'a relative folder such as folds/1')).min(2).optional(),
   })
   .strict()
-  .refine((p) => (p.members === undefined) === (p.scaler !== null), { message: 'a scaler for a single model, or members (and no scaler) for an ensemble', path: ['scaler'] });
+  .refine((p) => (p.members === undefined) === (p.scaler !== null), { message: 'a scaler for a single model, or members (and no scaler) for an ensemble', path: ['scaler'] })
+  .refine((p) => p.speakerNormalization.mode === 'none' || (p.members === undefined) === (p.speakerNormalization.fallback !== null), {
+    message: 'per_actor: a fallback scaler for a single model, none for an ensemble (its members carry theirs)',
+    path: ['speakerNormalization', 'fallback'],
+  });
 
 export type Preprocessor = z.infer<typeof preprocessorSchema> & {
   featureConfig: { audio: AudioOptions; dsp: DspOptions };
@@ -121,6 +140,10 @@ export function checkPreprocessor(json: unknown, file: string): { preprocessor: 
   if (p.featureNames.length !== channels) inconsistent(`${p.featureNames.length} featureNames for ${channels} channels in sampleShape [${p.sampleShape.join(', ')}]`);
   if (p.scaler && (p.scaler.mean.length !== channels || p.scaler.scale.length !== channels)) {
     inconsistent(`the scaler has ${p.scaler.mean.length} means and ${p.scaler.scale.length} scales for ${channels} channels`);
+  }
+  const fallback = p.speakerNormalization.mode === 'per_actor' ? p.speakerNormalization.fallback : null;
+  if (fallback && (fallback.mean.length !== channels || fallback.scale.length !== channels)) {
+    inconsistent(`the speaker-normalisation fallback has ${fallback.mean.length} means and ${fallback.scale.length} scales for ${channels} channels`);
   }
   if (new Set(p.labels).size !== p.labels.length) bad(`labels repeat an emotion: ${p.labels.join(', ')}`);
   if (dsp.sampleRate !== audio.sampleRate) bad(`featureConfig: the DSP rate ${dsp.sampleRate} Hz differs from the audio rate ${audio.sampleRate} Hz`);

@@ -15,7 +15,10 @@ import { findClipByFile } from '../dataset/store';
 import { findArtifactFolder, foldFolder } from '../experiments/artifacts';
 import { clipStanding, deployedFold } from '../experiments/standing';
 import { testClipsOrWhy } from '../experiments/testClips';
-import { PREPROCESSOR_FILE } from './preprocessor';
+import { modelSampleLayout } from '../training/data';
+import { speakerScalerFromDb } from '../training/speakerNorm';
+import type { SpeakerInput } from './predictFile';
+import { PREPROCESSOR_FILE, readPreprocessor } from './preprocessor';
 import { getExperiment, latestFinishedExperiment } from '../experiments/store';
 import { WorkerPool } from '../workers/pool';
 
@@ -70,6 +73,8 @@ export interface PredictTask {
   hopSec?: number;
   displayName?: string;
   experimentId: number | null;
+  /** `per_actor` models: the clip's speaker statistics, or why there are none (see predictFile). */
+  speaker?: SpeakerInput;
 }
 
 /** The model folder a request names, and the experiment it belongs to (null for a folder given directly). */
@@ -102,6 +107,24 @@ export function outOfFoldRoute(experiment: Experiment, dir: string, clip: Indexe
   const foldDir = path.join(dir, foldFolder(index + 1));
   if (!fs.existsSync(path.join(foldDir, PREPROCESSOR_FILE))) return null;
   return { fold: index + 1, dir: foldDir };
+}
+
+/**
+ * For a model trained with per_actor speaker normalisation: the statistics of `clip`'s actor in its own
+ * dataset (over the features cached for the model's feature config), or why there are none. Undefined
+ * for a `none` model, or when the folder cannot be read (the worker then reports why).
+ */
+export function speakerInputFor(db: Db | null, dir: string, clip: IndexedClipRef | undefined): SpeakerInput | undefined {
+  let p;
+  try {
+    p = readPreprocessor(dir).preprocessor;
+  } catch {
+    return undefined;
+  }
+  if (p.speakerNormalization.mode !== 'per_actor') return undefined;
+  if (!clip || db === null) return undefined;
+  const found = speakerScalerFromDb(db, clip.datasetId, clip.actor, p.featureConfig.hash, modelSampleLayout(p.input, p.featureConfig.dsp));
+  return 'scaler' in found ? { actor: found.actor, clips: found.clips, scaler: found.scaler.toJSON() } : { reason: found.reason };
 }
 
 function indexedClipOf(db: Db, experiment: Experiment, file: string): IndexedClipRef | undefined {
@@ -142,6 +165,8 @@ export function createPredictionService(options: PredictionServiceOptions): Pred
       // k-fold: an indexed clip of the run's dataset goes to the fold that held its actor out.
       const route = experiment && clip ? outOfFoldRoute(experiment, dir, clip) : null;
       const task: PredictTask = { dir: route?.dir ?? dir, path: request.path, experimentId };
+      const speaker = speakerInputFor(db, task.dir, clip);
+      if (speaker) task.speaker = speaker;
       if (request.hopSec !== undefined) task.hopSec = request.hopSec;
       if (request.displayName !== undefined) task.displayName = request.displayName;
       const prediction = await (await runner())(task);

@@ -81,6 +81,8 @@ export interface TrainingData {
   /** Names along the last axis. */
   featureNames: string[];
   featureHash: string;
+  /** How a clip's cached features became its sample (the same for any other clip of this feature config). */
+  sampleLayout: ModelSampleLayout;
   /** Clips whose features could not be extracted (left out, with reasons). */
   skipped: Array<{ path: string; reason: string }>;
   featuresSec: number;
@@ -135,6 +137,7 @@ export async function loadTrainingData(
     sampleShape: modelSampleShape(sampleLayout, frames),
     featureNames: sampleLayout.featureNames,
     featureHash: spec.hash,
+    sampleLayout,
     skipped: extraction.failed.filter((f) => wanted.some((w) => w.path === f.path)),
     featuresSec: (performance.now() - started) / 1000,
   };

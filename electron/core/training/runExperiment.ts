@@ -21,6 +21,7 @@ import { selectBackend } from './backend';
 import { loadTrainingData, type TrainingData } from './data';
 import { argmaxRows, fitModel, predictProbabilities, type FitData, type FitResult } from './fit';
 import { fitScalerOnRows, type StandardScaler } from './scaler';
+import { normalizeBySpeaker, speakerScalerFromDb, MIN_SPEAKER_CLIPS } from './speakerNorm';
 import { splitClips } from './splits';
 
 export interface RunExperimentOptions {
@@ -49,6 +50,8 @@ interface Run {
 interface RunOutcome {
   model: tf.LayersModel;
   scaler: StandardScaler;
+  /** per_actor: the global statistics of the raw training inputs, for files of no known actor. */
+  fallback: StandardScaler | null;
   history: EpochLog[];
   confusion: number[][];
   report: ClassificationReport;
@@ -108,6 +111,7 @@ export async function runExperiment(o: RunExperimentOptions): Promise<TrainResul
       onProgress: (done, total) => o.onPhase?.('extracting features', done, total),
     });
     if (signal?.aborted) throw new EngineError('CANCELLED', 'cancelled before training');
+    const speakers = config.features.speaker_normalization === 'per_actor' ? speakerStatistics(db, o.datasetId, data) : null;
     const rowOf = new Map(data.clips.map((c, i) => [c.id, i]));
     const split = splitClips(data.clips, config.training);
     const runs: Run[] = split.kind === 'actor_kfold' ? split.folds : [split];
@@ -124,7 +128,7 @@ export async function runExperiment(o: RunExperimentOptions): Promise<TrainResul
     const trainStarted = performance.now();
     const outcomes: RunOutcome[] = [];
     for (const [f, run] of runs.entries()) {
-      const outcome = await trainOne(o, data, run, rowOf, experimentId, runs.length > 1 ? { fold: f + 1, folds: runs.length } : {}, trainStarted, histories);
+      const outcome = await trainOne(o, data, speakers, run, rowOf, experimentId, runs.length > 1 ? { fold: f + 1, folds: runs.length } : {}, trainStarted, histories);
       outcomes.push(outcome);
       if (outcome.cancelled) break;
     }
@@ -151,7 +155,7 @@ export async function runExperiment(o: RunExperimentOptions): Promise<TrainResul
     const durations = { featuresSec: data.featuresSec, trainSec, totalSec: (performance.now() - started) / 1000 };
     const spec = featureSpec(config);
     const finalDir = path.join(o.artifactsRoot, artifactFolderName(experimentId, o.name));
-    const preprocessorOf = (scaler: StandardScaler | null, fold: number | null, members?: string[]): Record<string, unknown> => ({
+    const preprocessorOf = (scaler: StandardScaler | null, fallback: StandardScaler | null, fold: number | null, members?: string[]): Record<string, unknown> => ({
       version: 1,
       modelName: config.model.name,
       input: data.input,
@@ -160,6 +164,7 @@ export async function runExperiment(o: RunExperimentOptions): Promise<TrainResul
       featureConfig: { hash: spec.hash, audio: spec.audio, dsp: spec.dsp },
       labels: data.labels,
       scaler: scaler?.toJSON() ?? null,
+      speakerNormalization: speakers ? { mode: 'per_actor', minClips: MIN_SPEAKER_CLIPS, fallback: fallback?.toJSON() ?? null } : { mode: 'none' },
       fold,
       ...(members ? { members } : {}),
     });
@@ -167,16 +172,16 @@ export async function runExperiment(o: RunExperimentOptions): Promise<TrainResul
     // answered by the fold that held its actor out. The deployable model is their ensemble (the mean of
     // their probabilities, a preprocessor.json listing them), or one refit on every actor.
     const kfold = outcomes.length > 1;
-    let deployed: { model: tf.LayersModel; scaler: StandardScaler } | null = outcomes.length === 1 ? (outcomes[0] as RunOutcome) : null;
+    let deployed: DeployedModel | null = outcomes.length === 1 ? (outcomes[0] as RunOutcome) : null;
     if (kfold && config.training.kfold_model === 'refit') {
       o.onPhase?.('refitting on every actor', 0, 1);
-      deployed = await refitOnAll(o, data, outcomes);
+      deployed = await refitOnAll(o, data, speakers, outcomes);
     }
     o.onPhase?.('writing artifacts', 0, 1);
     const files = await writeArtifacts(finalDir, {
       model: deployed?.model ?? null,
-      preprocessor: preprocessorOf(deployed?.scaler ?? null, null, deployed ? undefined : outcomes.map((_, f) => foldFolder(f + 1))),
-      folds: kfold ? outcomes.map((r, f) => ({ model: r.model, preprocessor: preprocessorOf(r.scaler, f + 1) })) : [],
+      preprocessor: preprocessorOf(deployed?.scaler ?? null, deployed?.fallback ?? null, null, deployed ? undefined : outcomes.map((_, f) => foldFolder(f + 1))),
+      folds: kfold ? outcomes.map((r, f) => ({ model: r.model, preprocessor: preprocessorOf(r.scaler, r.fallback, f + 1) })) : [],
       history: histories,
       experiment: () => ({ ...getExperiment(db, experimentId), status: 'finished', metrics, durations, history: histories, artifactsDir: finalDir }),
       metrics,
@@ -272,16 +277,17 @@ function fitClassical(definition: ClassicalModelDefinition, train: FitData, vali
  * early stopping or plateau cuts; a classical model is fitted as always. Nothing is evaluated on it: the
  * run's figures are the folds'.
  */
-async function refitOnAll(o: RunExperimentOptions, data: TrainingData, folds: RunOutcome[]): Promise<{ model: tf.LayersModel; scaler: StandardScaler }> {
+async function refitOnAll(o: RunExperimentOptions, data: TrainingData, speakers: SpeakerStatistics | null, folds: RunOutcome[]): Promise<DeployedModel> {
   const { config } = o;
   const nClasses = data.labels.length;
   const channels = data.sampleShape[data.sampleShape.length - 1] as number;
-  const scaler = fitScalerOnRows(data.x, channels, Array.from({ length: data.x.length / channels }, (_, r) => r));
-  const all: FitData = { x: scaler.transform(data.x, channels), labels: Int32Array.from(data.clips.map((c) => c.label)), sampleShape: data.sampleShape };
+  const { x, fallback } = modelInputs(data, speakers, data.clips.map((_, r) => r));
+  const scaler = fitScalerOnRows(x, channels, Array.from({ length: x.length / channels }, (_, r) => r));
+  const all: FitData = { x: scaler.transform(x, channels), labels: Int32Array.from(data.clips.map((c) => c.label)), sampleShape: data.sampleShape };
   const definition = MODEL_REGISTRY[config.model.name];
   const seed = config.training.seed;
   if (isClassical(definition)) {
-    return { model: fitClassical(definition, all, all, nClasses, config, seed).model, scaler };
+    return { model: fitClassical(definition, all, all, nClasses, config, seed).model, scaler, fallback };
   }
   const epochs = Math.max(1, median(folds.map((f) => f.bestEpoch)));
   const model = buildModel(config.model.name, modelSpecFromConfig(config, data.sampleShape, nClasses));
@@ -300,7 +306,40 @@ async function refitOnAll(o: RunExperimentOptions, data: TrainingData, folds: Ru
     model.dispose();
     throw new EngineError('CANCELLED', 'cancelled while refitting on every actor');
   }
-  return { model, scaler };
+  return { model, scaler, fallback };
+}
+
+interface DeployedModel {
+  model: tf.LayersModel;
+  scaler: StandardScaler;
+  fallback: StandardScaler | null;
+}
+
+/** per_actor: each actor of the data with its own statistics, or null when too few of its clips are extracted. */
+type SpeakerStatistics = Map<number, StandardScaler | null>;
+
+function speakerStatistics(db: Db, datasetId: number, data: TrainingData): SpeakerStatistics {
+  const stats: SpeakerStatistics = new Map();
+  for (const actor of new Set(data.clips.map((c) => c.actor))) {
+    const s = speakerScalerFromDb(db, datasetId, actor, data.featureHash, data.sampleLayout);
+    stats.set(actor, 'scaler' in s ? s.scaler : null);
+  }
+  return stats;
+}
+
+/**
+ * The model's raw inputs: `data.x` itself, or with per_actor every clip standardised by its actor's
+ * statistics — an actor with too few extracted clips by the global statistics of `trainRows` (the
+ * fallback a model keeps for files of no known actor, which is returned too).
+ */
+function modelInputs(data: TrainingData, speakers: SpeakerStatistics | null, trainRows: readonly number[]): { x: Float32Array; fallback: StandardScaler | null } {
+  if (speakers === null) return { x: data.x, fallback: null };
+  const sampleSize = data.sampleShape.reduce((a, b) => a * b, 1);
+  const channels = data.sampleShape[data.sampleShape.length - 1] as number;
+  const perSample = sampleSize / channels;
+  const fallback = fitScalerOnRows(data.x, channels, trainRows.flatMap((r) => Array.from({ length: perSample }, (_, k) => r * perSample + k)));
+  const scalers = new Map([...speakers].map(([actor, s]) => [actor, s ?? fallback]));
+  return { x: normalizeBySpeaker(data.x, sampleSize, channels, data.clips.map((c) => c.actor), scalers), fallback };
 }
 
 const median = (xs: number[]): number => {
@@ -313,6 +352,7 @@ const median = (xs: number[]): number => {
 async function trainOne(
   o: RunExperimentOptions,
   data: TrainingData,
+  speakers: SpeakerStatistics | null,
   run: Run,
   rowOf: Map<number, number>,
   experimentId: number,
@@ -327,10 +367,11 @@ async function trainOne(
   const perSample = sampleSize / channels; // 1 for stats, frames for sequences
   const rows = (ids: number[]) => ids.map((id) => rowOf.get(id) as number);
   const trainRows = rows(run.train);
+  const { x: inputs, fallback } = modelInputs(data, speakers, trainRows);
   // The scaler sees only training rows (every frame of every training clip, for sequences).
   const scalerRows = trainRows.flatMap((r) => Array.from({ length: perSample }, (_, k) => r * perSample + k));
-  const scaler = fitScalerOnRows(data.x, channels, scalerRows);
-  const scaled = scaler.transform(data.x, channels);
+  const scaler = fitScalerOnRows(inputs, channels, scalerRows);
+  const scaled = scaler.transform(inputs, channels);
   const subset = (ids: number[]): FitData => {
     const rs = rows(ids);
     const x = new Float32Array(rs.length * sampleSize);
@@ -370,6 +411,7 @@ async function trainOne(
   return {
     model,
     scaler,
+    fallback,
     history,
     confusion,
     report: classificationReport(confusion, data.labels),

@@ -22,9 +22,10 @@ describe('config files', () => {
     expect(c.model).toMatchObject({ name: 'advanced_dnn', hidden_layers: [256, 128, 64], dropout_rates: [0.4, 0.4, 0.3], input_noise: 0, ensemble: 1 });
     expect(c.training).toMatchObject({ learning_rate: 0.0005, batch_size: 32, epochs: 100, label_smoothing: 0, validation_fraction: 0.1, early_stopping: { patience: 10, smoothing: 0 } });
     expect(Object.values(c.data.emotions)).toEqual(['neutral', 'calm', 'happy', 'sad', 'angry', 'fearful']);
-    // Data and features are the default ones: the seed's recipe differs only in how it trains.
+    // Data and features are the default ones, but without speaker normalisation (the seed had none):
+    // the seed's recipe differs only in how it trains and in seeing raw features.
     expect(c.data).toEqual(DEFAULT_CONFIG.data);
-    expect(c.features).toEqual(DEFAULT_CONFIG.features);
+    expect(c.features).toEqual({ ...DEFAULT_CONFIG.features, speaker_normalization: 'none' });
   });
 
   it('configs/kfold-6.yaml is the default with 6 actor folds and the fold ensemble deployed', () => {

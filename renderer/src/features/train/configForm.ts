@@ -122,6 +122,15 @@ export const FIELDS: readonly FieldSpec[] = [
     when: splitIs('actor_kfold'),
   },
 
+  {
+    key: 'features.speaker_normalization',
+    label: 'Speaker normalisation',
+    kind: 'select',
+    section: 'split',
+    options: ['per_actor', 'none'],
+    hint: "per_actor: each clip standardised by its own actor's statistics (all their clips, no labels); files of unknown speakers fall back to the global statistics",
+  },
+
   { key: 'data.emotions', label: 'Emotions', kind: 'emotions', section: 'emotions' },
 
   { key: 'data.sampling_rate', label: 'Sample rate (Hz)', kind: 'number', section: 'audio', step: '1' },

@@ -22,7 +22,9 @@ let work: string;
 
 beforeAll(async () => {
   await initResampler();
-  trained = await trainQuickExperiment(corpus);
+  // predictFile's own mechanics on raw features; speaker-normalised models (the default) are
+  // tests/electron/core/training/speakerNorm.test.ts, where the database supplies each actor's statistics.
+  trained = await trainQuickExperiment(corpus, { features: { speaker_normalization: 'none' } });
   predictor = await loadPredictor(trained.artifactsDir);
   saved = JSON.parse(fs.readFileSync(path.join(trained.artifactsDir, 'test_predictions.json'), 'utf8')) as typeof saved;
   work = tempDir('predict-files');
@@ -77,7 +79,7 @@ describe('done when 1: predictions reproduce the experiment’s own evaluation',
   });
 
   it('a sequence model (LSTM: MFCC + log-mel frames) reproduces its evaluation too', async () => {
-    const config = quickConfig({ model: { name: 'lstm', hidden_layers: [32], dropout_rates: [0.2] }, training: { epochs: 1 } });
+    const config = quickConfig({ model: { name: 'lstm', hidden_layers: [32], dropout_rates: [0.2] }, training: { epochs: 1 }, features: { speaker_normalization: 'none' } });
     const r = await runExperiment({ db: trained.db, datasetId: trained.datasetId, config, name: 'lstm', artifactsRoot: path.join(trained.dir, 'experiments') });
     const lstm = await loadPredictor(r.artifacts.dir);
     try {

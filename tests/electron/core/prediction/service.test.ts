@@ -12,7 +12,7 @@ import { pcmWav } from '../../../helpers/wavBytes';
 
 const corpus = inject('corpus8');
 let trained: TrainedExperiment;
-let saved: Array<{ path: string; predicted: string }>;
+let saved: Array<{ clipId: number; path: string; predicted: string }>;
 let worker: PredictionService;
 
 beforeAll(async () => {
@@ -35,11 +35,19 @@ describe('PredictionService in a worker thread (the engine’s mode)', () => {
     }
   });
 
-  it('an explicit experiment and a model folder answer the same', async () => {
+  it('an explicit experiment and a model folder answer the same, once the folder is told which clip it is', async () => {
     const byId = await worker.predict({ experimentId: trained.result.experimentId, path: clip(5) });
-    const byDir = await worker.predict({ modelDir: trained.artifactsDir, path: clip(5) });
+    const actor = Number(/(\d\d)\.wav$/.exec(saved[5]?.path ?? '')?.[1]);
+    const ref = { id: saved[5]?.clipId as number, actor, datasetId: trained.datasetId };
+    const byDir = await worker.predict({ modelDir: trained.artifactsDir, path: clip(5), clip: ref });
     expect(byDir.experimentId).toBeNull();
+    expect(byId.speakerNormalization).toMatchObject({ mode: 'per_actor', actor });
+    expect(byDir.speakerNormalization).toEqual(byId.speakerNormalization);
     expect(byDir.probabilities).toEqual(byId.probabilities);
+    // A bare folder cannot know whose voice a file is: the speaker-normalised default falls back, and says so.
+    const bare = await worker.predict({ modelDir: trained.artifactsDir, path: clip(5) });
+    expect(bare.speakerNormalization).toMatchObject({ mode: 'fallback' });
+    expect(bare.probabilities).not.toEqual(byId.probabilities);
   });
 
   it('the engine’s event loop keeps turning while a long file is scored', async () => {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ARTIFACT_FILES } from '../../../../electron/core/experiments/artifacts';
 import { getExperiment } from '../../../../electron/core/experiments/store';
 import { disposePredictor, loadPredictor } from '../../../../electron/core/prediction/predictor';
+import { speakerInputFor } from '../../../../electron/core/prediction/service';
 import { predictFile } from '../../../../electron/core/prediction/predictFile';
 import { initResampler } from '../../../../electron/core/audio/resample';
 import { trainQuickExperiment, type TrainedExperiment } from '../../../helpers/trainedModel';
@@ -47,9 +48,15 @@ describe.each(CASES)('$name through the experiment pipeline', ({ name, model, su
   it('its saved model gives every test clip the label its evaluation recorded', async () => {
     const predictor = await loadPredictor(trained.artifactsDir);
     try {
-      const saved = JSON.parse(fs.readFileSync(path.join(trained.artifactsDir, 'test_predictions.json'), 'utf8')) as Array<{ path: string; predicted: string }>;
+      const saved = JSON.parse(fs.readFileSync(path.join(trained.artifactsDir, 'test_predictions.json'), 'utf8')) as Array<{ clipId: number; path: string; predicted: string }>;
       expect(saved.length).toBe(trained.result.split.counts.test);
-      for (const s of saved) expect(predictFile(predictor, path.join(corpus, s.path)).emotion, s.path).toBe(s.predicted);
+      for (const s of saved) {
+        // Speaker-normalised (the default): each clip with its actor's statistics, as the service passes them.
+        const clip = { id: s.clipId, actor: Number(/(\d\d)\.wav$/.exec(s.path)?.[1]), datasetId: trained.datasetId };
+        const speaker = speakerInputFor(trained.db, trained.artifactsDir, clip);
+        expect(speaker).toMatchObject({ actor: clip.actor, clips: 60 });
+        expect(predictFile(predictor, path.join(corpus, s.path), { speaker }).emotion, s.path).toBe(s.predicted);
+      }
     } finally {
       disposePredictor(predictor);
     }
