@@ -118,7 +118,9 @@ async function benchTrain(): Promise<void> {
  * actor split (held-out test actors) and 6-fold actor k-fold (mean ± sd over folds, and the mean ± sd of
  * each fold's paired difference from logreg on the same test actors). Each model runs with the default
  * config and only `model.name` changed — what a user gets by picking the architecture. Select with
- * `BENCH_MODELS=logreg,svm` and `BENCH_SPLITS=actor,kfold,stratified` (default: every model, actor + kfold).
+ * `BENCH_MODELS=logreg,svm` and `BENCH_SPLITS=actor,kfold,stratified` (default: every model, actor + kfold);
+ * `BENCH_SPEAKER_NORM=per_actor,none` also runs every model without speaker normalisation (default: the
+ * config's own, per_actor), each beside the logreg of the same normalisation.
  */
 async function benchAccuracy(): Promise<void> {
   const { getExperiment } = await import('../electron/core/experiments/store');
@@ -133,18 +135,23 @@ async function benchAccuracy(): Promise<void> {
   ] as const;
   const splitIds = (process.env.BENCH_SPLITS ?? 'actor,kfold').split(',').map((x) => x.trim());
   const splits = allSplits.filter((x) => splitIds.includes(x.id));
+  const norms = (process.env.BENCH_SPEAKER_NORM ?? DEFAULT_CONFIG.features.speaker_normalization).split(',').map((x) => {
+    const n = x.trim();
+    if (n !== 'per_actor' && n !== 'none') throw new Error(`BENCH_SPEAKER_NORM: ${n} is not per_actor or none`);
+    return n;
+  });
   const p = await preparedCorpus();
   try {
     console.log(`accuracy — 1440-clip demo corpus, 6 emotions; configs/default.yaml with only model.name changed; ${os.availableParallelism()} cores, Node ${process.version}`);
-    type Row = { model: string; split: string; acc: number; sd: number | null; f1: number; experiment: Experiment; seconds: number; backend: string; testActors: string };
+    type Row = { model: string; split: string; norm: string; acc: number; sd: number | null; f1: number; experiment: Experiment; seconds: number; backend: string; testActors: string };
     const rows: Row[] = [];
     for (const split of splits) {
-      for (const name of models) {
+      for (const norm of norms) for (const name of models) {
         const r = await runExperiment({
           db: p.db,
           datasetId: p.datasetId,
-          config: config({ model: { name }, training: split.training }),
-          name: `accuracy ${name} ${split.label}`,
+          config: config({ model: { name }, training: split.training, features: { speaker_normalization: norm } }),
+          name: `accuracy ${name} ${split.label} ${norm}`,
           artifactsRoot: p.artifactsRoot,
           extract: { pool: p.pool },
         });
@@ -154,6 +161,7 @@ async function benchAccuracy(): Promise<void> {
         rows.push({
           model: name,
           split: split.label,
+          norm,
           acc: folds?.accuracy.mean ?? r.accuracy,
           sd: folds?.accuracy.sd ?? null,
           f1: folds?.macroF1.mean ?? r.macroF1,
@@ -162,13 +170,13 @@ async function benchAccuracy(): Promise<void> {
           backend: r.backend,
           testActors,
         });
-        console.log(`  done: ${split.label}, ${name}: ${rows.at(-1)?.acc.toFixed(3)} in ${r.seconds.toFixed(1)} s on ${r.backend}`);
+        console.log(`  done: ${split.label}, speaker norm ${norm}, ${name}: ${rows.at(-1)?.acc.toFixed(3)} in ${r.seconds.toFixed(1)} s on ${r.backend}`);
       }
     }
     const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(3)}`;
-    console.log(`\n  ${'split'.padEnd(24)}${'model'.padEnd(14)}${'accuracy'.padStart(16)}${'macro F1'.padStart(10)}${'Δ acc vs logreg'.padStart(24)}${'train+eval s'.padStart(14)}`);
+    console.log(`\n  ${'split'.padEnd(24)}${'speaker norm'.padEnd(14)}${'model'.padEnd(14)}${'accuracy'.padStart(16)}${'macro F1'.padStart(10)}${'Δ acc vs logreg'.padStart(24)}${'train+eval s'.padStart(14)}`);
     for (const row of rows) {
-      const base = rows.find((b) => b.split === row.split && b.model === 'logreg');
+      const base = rows.find((b) => b.split === row.split && b.norm === row.norm && b.model === 'logreg');
       const acc = `${row.acc.toFixed(3)}${row.sd === null ? '' : ` ± ${row.sd.toFixed(3)}`}`;
       let delta = '—';
       if (base && row !== base) {
@@ -176,7 +184,7 @@ async function benchAccuracy(): Promise<void> {
         const paired = perFoldDifferences(base.experiment, row.experiment);
         delta = paired ? `${signed(paired.mean)} ± ${paired.sd.toFixed(3)}` : signed(row.acc - base.acc);
       }
-      console.log(`  ${row.split.padEnd(24)}${row.model.padEnd(14)}${acc.padStart(16)}${row.f1.toFixed(3).padStart(10)}${delta.padStart(24)}${row.seconds.toFixed(1).padStart(14)}`);
+      console.log(`  ${row.split.padEnd(24)}${row.norm.padEnd(14)}${row.model.padEnd(14)}${acc.padStart(16)}${row.f1.toFixed(3).padStart(10)}${delta.padStart(24)}${row.seconds.toFixed(1).padStart(14)}`);
     }
     for (const split of splits) {
       const any = rows.find((r) => r.split === split.label);

@@ -1,8 +1,9 @@
 /**
- * `npx tsx scripts/research/recipe.ts [--only a,b] [--splits actor,kfold] [--list]`: the neural-training
- * recipe comparison behind configs/default.yaml (issue 12, point 2).
+ * `npx tsx scripts/research/recipe.ts [--only a,b] [--splits actor,kfold] [--corpus-seed N] [--list]`:
+ * the neural-training recipe comparison behind configs/default.yaml (issue 12, point 2).
  *
- * One fresh DB indexed from the 1440-clip demo corpus (`ensureDemoCorpus(24, 1)`), features extracted
+ * One fresh DB indexed from the 1440-clip demo corpus (`ensureDemoCorpus(24, N)`, N = 1 by default;
+ * another seed is a corpus of other voices, to check a choice on speakers it was not made on), features extracted
  * once and reused by every candidate; logreg C = 1 and C = 0.1 trained in the same run on the same
  * cached features and splits. Each candidate runs on the actor split (held-out test actors) and on the
  * 6-fold actor k-fold (mean ± sd over folds). Prints one row per run as it finishes and a table at the
@@ -77,13 +78,15 @@ const CANDIDATES: Candidate[] = [
 ];
 
 /** Extra candidates defined by the command line: `--cand 'label={"model":{...},"training":{...}}'`. */
-function parseArgs(argv: string[]): { only: string[] | null; splits: string[]; extra: Candidate[] } {
+function parseArgs(argv: string[]): { only: string[] | null; splits: string[]; extra: Candidate[]; corpusSeed: number } {
   let only: string[] | null = null;
+  let corpusSeed = 1;
   let splits = ['actor', 'kfold'];
   const extra: Candidate[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (a === '--only') only = (argv[++i] ?? '').split(',').filter(Boolean);
+    else if (a === '--corpus-seed') corpusSeed = Number(argv[++i]);
     else if (a === '--splits') splits = (argv[++i] ?? '').split(',').filter(Boolean);
     else if (a === '--cand') {
       const spec = argv[++i] ?? '';
@@ -94,7 +97,8 @@ function parseArgs(argv: string[]): { only: string[] | null; splits: string[]; e
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
-  return { only, splits, extra };
+  if (!Number.isSafeInteger(corpusSeed)) throw new Error('--corpus-seed takes an integer');
+  return { only, splits, extra, corpusSeed };
 }
 
 function configOf(c: Candidate, split: Override['training']): Config {
@@ -105,7 +109,7 @@ function configOf(c: Candidate, split: Override['training']): Config {
   return r.config;
 }
 
-const { only, splits, extra } = parseArgs(process.argv.slice(2));
+const { only, splits, extra, corpusSeed } = parseArgs(process.argv.slice(2));
 const all = [...CANDIDATES, ...extra];
 const chosen = only ? all.filter((c) => only.includes(c.label) || c.label.startsWith('logreg') || extra.includes(c)) : all;
 if (only) for (const o of only) if (o !== 'none' && !all.some((c) => c.label === o)) throw new Error(`no candidate ${o}`);
@@ -114,13 +118,13 @@ const SPLITS = [
   { key: 'kfold', label: '6-fold actor k-fold', training: { split: 'actor_kfold', k: 6 } },
 ].filter((s) => splits.includes(s.key));
 
-const prepared = await preparedCorpus('es-recipe-');
+const prepared = await preparedCorpus('es-recipe-', corpusSeed);
 const { db, datasetId, pool, artifactsRoot } = prepared;
 const out = process.env.RECIPE_OUT;
 interface Row { label: string; split: string; acc: number; sd: number | null; f1: number; seconds: number; epochs: number; perEpoch: number; bestEpochs: number[] }
 const rows: Row[] = [];
 try {
-  console.log(`recipe — 1440-clip demo corpus, ${os.availableParallelism()} cores, Node ${process.version}; candidates: ${chosen.map((c) => c.label).join(', ')}`);
+  console.log(`recipe — 1440-clip demo corpus (seed ${corpusSeed}), ${os.availableParallelism()} cores, Node ${process.version}; candidates: ${chosen.map((c) => c.label).join(', ')}`);
   for (const split of SPLITS) {
     for (const c of chosen) {
       const config = configOf(c, split.training);

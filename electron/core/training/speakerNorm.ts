@@ -4,8 +4,10 @@
  * actor's extracted clips in the dataset, whatever their emotion (no label is read) — before the model's
  * own scaler. What is left is how a take departs from that speaker's habitual voice, which is what
  * emotion changes; who is speaking (pitch register, vocal tract, loudness habits) is largely removed.
- * A standard speech-emotion technique for speaker-independent recognition (e.g. Busso et al. 2011,
- * "Iterative feature normalization scheme for automatic emotion detection from speech").
+ * Per-speaker z-normalisation is a standard speech-emotion technique for speaker-independent
+ * recognition (see e.g. Busso, Mariooryad, Metallinou & Narayanan 2013, "Iterative feature normalization
+ * scheme for automatic emotion detection from speech", IEEE Trans. Affective Computing, which also
+ * studies a variant normalised by each speaker's neutral speech only).
  *
  * For sequences the statistics are per channel over every frame of the actor's clips, as the model's
  * scaler does for its training rows. A speaker with fewer than MIN_SPEAKER_CLIPS extracted clips has no
