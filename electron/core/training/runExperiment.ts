@@ -1,6 +1,7 @@
 /**
- * One experiment end to end — the seed's main.py: features → split → (per fold) scale on the training
- * rows only → build → fit → evaluate on held-out actors → artifacts → a `finished` row. The row is
+ * One experiment end to end — the seed's main.py: features → (per_actor) each clip standardised by its
+ * actor's statistics (speakerNorm.ts) → split → (per fold) scale on the training rows only → build → fit
+ * → evaluate on held-out actors → artifacts → a `finished` row. The row is
  * created `running` first; it becomes `finished` only after every artifact is in its final folder,
  * `cancelled` (with the partial history) on cancel, `failed` with the reason on any error.
  */
