@@ -47,7 +47,8 @@ function merge(base: Record<string, unknown>, over: Record<string, unknown>): Re
 
 /** The defaults before issue 12: the seed's 256-128-64 net, every new knob off. */
 const OLD = { model: { hidden_layers: [256, 128, 64], dropout_rates: [0.3, 0.3, 0.2], input_noise: 0, ensemble: 1 }, training: { label_smoothing: 0, mixup: 0, early_stopping: { patience: 10, smoothing: 0 } } };
-const old = (model: Record<string, unknown> = {}, training: Record<string, unknown> = {}): Override => ({ model: { ...OLD.model, ...model }, training: merge(OLD.training, training) });
+// Measured on raw features (before speaker normalisation), so they keep running on raw features.
+const old = (model: Record<string, unknown> = {}, training: Record<string, unknown> = {}): Override => ({ model: { ...OLD.model, ...model }, training: merge(OLD.training, training), features: { speaker_normalization: 'none' } });
 /** One hidden layer, input noise, smoothed patience: the base of the ensemble candidates. */
 const small = (units: number[], dropout: number[], model: Record<string, unknown> = {}, training: Record<string, unknown> = {}): Override =>
   old({ hidden_layers: units, dropout_rates: dropout, input_noise: 0.3, ...model }, { early_stopping: { patience: 15, smoothing: 0.7 }, ...training });
@@ -72,7 +73,16 @@ const CANDIDATES: Candidate[] = [
   { label: 's256-n0.3-sm-e5', over: small([256], [0.5], { ensemble: 5 }) },
   { label: 's128x64-n0.3-sm-e5', over: small([128, 64], [0.5, 0.3], { ensemble: 5 }) },
   { label: 's128-n0.5-sm-e5', over: small([128], [0.5], { input_noise: 0.5, ensemble: 5 }) },
-  // Not measured yet (stopped for time): mixup and a longer patience on top of the ensemble.
+  // Speaker normalisation (per_actor is the default now): the same recipes on raw features, and the
+  // sequence models with one network each.
+  { label: 'logreg-none', over: { model: { name: 'logreg', C: 1 }, features: { speaker_normalization: 'none' } } },
+  { label: 'default-none', over: { features: { speaker_normalization: 'none' } } },
+  { label: 'cnn-pa', over: { model: { name: 'cnn', ensemble: 1 } } },
+  { label: 'lstm-pa', over: { model: { name: 'lstm', ensemble: 1 } } },
+  { label: 'mix0.4', over: { training: { mixup: 0.4 } } },
+  { label: 'noise0.5', over: { model: { input_noise: 0.5 } } },
+  { label: 'ens10', over: { model: { ensemble: 10 } } },
+  // On raw features, not measured (stopped for time): mixup and a longer patience on top of the ensemble.
   { label: 's128-n0.3-sm-e5-mix0.4', over: small([128], [0.5], { ensemble: 5 }, { mixup: 0.4 }) },
   { label: 's128-n0.3-sm-e5-p30', over: small([128], [0.5], { ensemble: 5 }, { early_stopping: { patience: 30, smoothing: 0.7 } }) },
 ];
