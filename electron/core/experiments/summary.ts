@@ -56,6 +56,11 @@ export function formatExperimentSummary(e: Experiment): string {
     `Backend: ${e.backend ?? 'unknown'}`,
   ];
   if (e.split) lines.push(`Split: ${describeSplit(e.split)}`);
+  lines.push(
+    e.config.features.speaker_normalization === 'per_actor'
+      ? "Speaker normalisation: per_actor (each clip standardised by its own actor's statistics, from all that actor's clips, before the model)"
+      : 'Speaker normalisation: none (raw features)',
+  );
   if (e.durations) lines.push(`Time: features ${e.durations.featuresSec.toFixed(1)} s, training ${e.durations.trainSec.toFixed(1)} s, total ${e.durations.totalSec.toFixed(1)} s`);
   const epochs = e.history.map((h) => h.length);
   if (epochs.length > 0) lines.push(`Epochs run: ${epochs.join(' + ')}`);

@@ -396,3 +396,13 @@ describe('PredictorCache', () => {
     cache.clear();
   });
 });
+
+describe('a model trained on raw features (speaker_normalization: none)', () => {
+  it('says so in its summary, and its predictions report no speaker normalisation', () => {
+    expect(fs.readFileSync(path.join(trained.artifactsDir, 'results_summary.txt'), 'utf8')).toContain('Speaker normalisation: none (raw features)');
+    expect(predictor.preprocessor.speakerNormalization).toEqual({ mode: 'none' });
+    const p = predictFile(predictor, clipPath(0));
+    expect(p.speakerNormalization).toBeUndefined();
+    expect(p.warnings.join(' ')).not.toMatch(/normalises each speaker/);
+  });
+});

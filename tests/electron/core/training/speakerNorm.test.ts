@@ -68,6 +68,7 @@ describe('features.speaker_normalization: per_actor, end to end', () => {
     const far = (norm.fallback?.mean ?? []).filter((m, i) => Math.abs(m - (scaler.mean[i] as number)) > 1).length;
     expect(far).toBeGreaterThan(channels / 4);
     expect(Math.max(...scaler.mean.map(Math.abs))).toBeLessThan(1);
+    expect(fs.readFileSync(path.join(trained.artifactsDir, 'results_summary.txt'), 'utf8')).toContain("Speaker normalisation: per_actor (each clip standardised by its own actor's statistics");
   });
 
   it("an indexed clip is normalised by its actor's statistics: the evaluation's own prediction", async () => {
