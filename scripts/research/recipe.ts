@@ -79,6 +79,9 @@ const CANDIDATES: Candidate[] = [
   { label: 'default-none', over: { features: { speaker_normalization: 'none' } } },
   { label: 'cnn-pa', over: { model: { name: 'cnn', ensemble: 1 } } },
   { label: 'lstm-pa', over: { model: { name: 'lstm', ensemble: 1 } } },
+  // What issue 12's reviewers run on their corpus: configs/all-emotions.yaml, and it with logreg.
+  { label: 'all-emotions', over: {}, file: 'configs/all-emotions.yaml' },
+  { label: 'all-emotions-logreg', over: { model: { name: 'logreg' } }, file: 'configs/all-emotions.yaml' },
   { label: 'mix0.4', over: { training: { mixup: 0.4 } } },
   { label: 'noise0.5', over: { model: { input_noise: 0.5 } } },
   { label: 'ens10', over: { model: { ensemble: 10 } } },
