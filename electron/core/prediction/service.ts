@@ -18,7 +18,7 @@ import { testClipsOrWhy } from '../experiments/testClips';
 import { modelSampleLayout } from '../training/data';
 import { speakerScalerFromDb } from '../training/speakerNorm';
 import type { SpeakerInput } from './predictFile';
-import { PREPROCESSOR_FILE, readPreprocessor } from './preprocessor';
+import { PREPROCESSOR_FILE, readPreprocessor, type Preprocessor } from './preprocessor';
 import { getExperiment, latestFinishedExperiment } from '../experiments/store';
 import { WorkerPool } from '../workers/pool';
 
@@ -115,7 +115,7 @@ export function outOfFoldRoute(experiment: Experiment, dir: string, clip: Indexe
  * for a `none` model, or when the folder cannot be read (the worker then reports why).
  */
 export function speakerInputFor(db: Db | null, dir: string, clip: IndexedClipRef | undefined): SpeakerInput | undefined {
-  let p;
+  let p: Preprocessor;
   try {
     p = readPreprocessor(dir).preprocessor;
   } catch {
