@@ -537,7 +537,7 @@ export class FakeEngine implements Transport {
       ...(speaker ? { speakerNormalization: speaker } : {}),
       warnings: [
         ...(outOfDomain ? [`Out of the model's domain: the file is ${sampleRate} Hz, below the 22050 Hz the model analyses.`] : []),
-        ...(speaker?.mode === 'fallback' ? [`This model normalises each speaker by their own statistics, but ${speaker.reason}: the training set's global statistics were used instead, so expect lower accuracy than its evaluation.`] : []),
+        ...(speaker?.mode === 'fallback' ? [`This model normalises each speaker by their own statistics, but ${speaker.reason}: the training set's global statistics were used instead, so expect lower accuracy than its evaluation (for files of unknown speakers, a model trained with features.speaker_normalization: none does better).`] : []),
       ],
       timings: { decodeMs: 1, featuresMs: 7, modelMs: 2, totalMs: 10 },
     };

@@ -210,7 +210,7 @@ function predictOpened(predictor: Predictor, file: WavFileReader, hopSec: number
   const warnings = [...predictor.warnings];
   if (speaker.used?.mode === 'fallback') {
     warnings.push(
-      `This model normalises each speaker by their own statistics, but ${speaker.used.reason}: the training set's global statistics were used instead, so expect lower accuracy than its evaluation.`,
+      `This model normalises each speaker by their own statistics, but ${speaker.used.reason}: the training set's global statistics were used instead, so expect lower accuracy than its evaluation (for files of unknown speakers, a model trained with features.speaker_normalization: none does better).`,
     );
   }
   if (plan.fromStart) {
