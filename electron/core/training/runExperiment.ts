@@ -282,8 +282,9 @@ async function refitOnAll(o: RunExperimentOptions, data: TrainingData, speakers:
   const { config } = o;
   const nClasses = data.labels.length;
   const channels = data.sampleShape[data.sampleShape.length - 1] as number;
-  const { x, fallback } = modelInputs(data, speakers, data.clips.map((_, r) => r));
-  const scaler = fitScalerOnRows(x, channels, Array.from({ length: x.length / channels }, (_, r) => r));
+  const everyRow = Array.from({ length: data.x.length / channels }, (_, r) => r);
+  const { x, fallback } = modelInputs(data, speakers, everyRow);
+  const scaler = fitScalerOnRows(x, channels, everyRow);
   const all: FitData = { x: scaler.transform(x, channels), labels: Int32Array.from(data.clips.map((c) => c.label)), sampleShape: data.sampleShape };
   const definition = MODEL_REGISTRY[config.model.name];
   const seed = config.training.seed;
@@ -330,15 +331,15 @@ function speakerStatistics(db: Db, datasetId: number, data: TrainingData): Speak
 
 /**
  * The model's raw inputs: `data.x` itself, or with per_actor every clip standardised by its actor's
- * statistics — an actor with too few extracted clips by the global statistics of `trainRows` (the
- * fallback a model keeps for files of no known actor, which is returned too).
+ * statistics — an actor with too few extracted clips by the global statistics of `scalerRows` (the
+ * training rows of `data.x` as the model's scaler sees them: every frame for sequences; the fallback a
+ * model keeps for files of no known actor, which is returned too).
  */
-function modelInputs(data: TrainingData, speakers: SpeakerStatistics | null, trainRows: readonly number[]): { x: Float32Array; fallback: StandardScaler | null } {
+function modelInputs(data: TrainingData, speakers: SpeakerStatistics | null, scalerRows: readonly number[]): { x: Float32Array; fallback: StandardScaler | null } {
   if (speakers === null) return { x: data.x, fallback: null };
   const sampleSize = data.sampleShape.reduce((a, b) => a * b, 1);
   const channels = data.sampleShape[data.sampleShape.length - 1] as number;
-  const perSample = sampleSize / channels;
-  const fallback = fitScalerOnRows(data.x, channels, trainRows.flatMap((r) => Array.from({ length: perSample }, (_, k) => r * perSample + k)));
+  const fallback = fitScalerOnRows(data.x, channels, scalerRows);
   const scalers = new Map([...speakers].map(([actor, s]) => [actor, s ?? fallback]));
   return { x: normalizeBySpeaker(data.x, sampleSize, channels, data.clips.map((c) => c.actor), scalers), fallback };
 }
@@ -368,9 +369,9 @@ async function trainOne(
   const perSample = sampleSize / channels; // 1 for stats, frames for sequences
   const rows = (ids: number[]) => ids.map((id) => rowOf.get(id) as number);
   const trainRows = rows(run.train);
-  const { x: inputs, fallback } = modelInputs(data, speakers, trainRows);
   // The scaler sees only training rows (every frame of every training clip, for sequences).
   const scalerRows = trainRows.flatMap((r) => Array.from({ length: perSample }, (_, k) => r * perSample + k));
+  const { x: inputs, fallback } = modelInputs(data, speakers, scalerRows);
   const scaler = fitScalerOnRows(inputs, channels, scalerRows);
   const scaled = scaler.transform(inputs, channels);
   const subset = (ids: number[]): FitData => {
