@@ -34,15 +34,26 @@ export async function repredictTestClips(db: Db, artifactsDir: string): Promise<
   }
 }
 
-/** `stats` standardised by the mean and population std of its clip's actor's clips (all with features). */
-function byActor(db: Db, clipId: number, hash: string, stats: Float32Array): Float32Array {
+/**
+ * The per-feature mean and population std of the stats vectors of every clip (with features) of
+ * `clipId`'s actor in its dataset, computed here in float64 independently of training/speakerNorm.ts.
+ */
+export function actorStatsByHand(db: Db, clipId: number, hash: string): { mean: number[]; scale: number[] } {
   const ids = db
     .prepare(`SELECT id FROM clips WHERE (dataset_id, actor) = (SELECT dataset_id, actor FROM clips WHERE id = ?) AND status = 'ok'`)
     .all(clipId) as Array<{ id: number }>;
   const rows = ids.map(({ id }) => readFeatures(db, id, hash)?.stats).filter((r): r is Float32Array => r !== undefined);
-  return stats.map((v, d) => {
-    const mean = rows.reduce((s, r) => s + (r[d] as number), 0) / rows.length;
-    const sd = Math.sqrt(rows.reduce((s, r) => s + ((r[d] as number) - mean) ** 2, 0) / rows.length);
-    return (v - mean) / (sd > 0 ? sd : 1);
+  const dims = rows[0]?.length ?? 0;
+  const mean = Array.from({ length: dims }, (_, d) => rows.reduce((s, r) => s + (r[d] as number), 0) / rows.length);
+  const scale = mean.map((m, d) => {
+    const sd = Math.sqrt(rows.reduce((s, r) => s + ((r[d] as number) - m) ** 2, 0) / rows.length);
+    return sd > 0 ? sd : 1;
   });
+  return { mean, scale };
+}
+
+/** `stats` standardised by its clip's actor's statistics (`actorStatsByHand`). */
+function byActor(db: Db, clipId: number, hash: string, stats: Float32Array): Float32Array {
+  const { mean, scale } = actorStatsByHand(db, clipId, hash);
+  return stats.map((v, d) => (v - (mean[d] as number)) / (scale[d] as number));
 }

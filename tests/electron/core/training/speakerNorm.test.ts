@@ -10,6 +10,7 @@ import { modelSample } from '../../../../electron/core/training/data';
 import { StandardScaler } from '../../../../electron/core/training/scaler';
 import { fitSpeakerScaler, MIN_SPEAKER_CLIPS, normalizeBySpeaker, speakerScalerFromDb } from '../../../../electron/core/training/speakerNorm';
 import { tempDir } from '../../../helpers/fixtureCorpus';
+import { actorStatsByHand } from '../../../helpers/reproduce';
 import { trainQuickExperiment, type TrainedExperiment } from '../../../helpers/trainedModel';
 
 describe('speaker statistics', () => {
@@ -90,25 +91,13 @@ describe('features.speaker_normalization: per_actor, end to end', () => {
 
   it("equals the model applied to the clip's features standardised by its actor's clips, computed by hand", async () => {
     const s = saved[0] as (typeof saved)[number];
-    const actor = Number(/(\d\d)\.wav$/.exec(s.path)?.[1]);
     const { featureConfig } = predictor.preprocessor;
-    const ids = trained.db.prepare('SELECT id FROM clips WHERE dataset_id = ? AND actor = ?').all(trained.datasetId, actor) as Array<{ id: number }>;
-    const samples = ids.map(({ id }) => {
-      const f = readFeatures(trained.db, id, featureConfig.hash);
-      if (!f) throw new Error(`clip ${id} has no features`);
-      return modelSample(predictor.sampleLayout, f);
-    });
-    const dims = samples[0]?.length ?? 0;
-    const mean = new Float64Array(dims);
-    const sq = new Float64Array(dims);
-    for (const v of samples) for (let d = 0; d < dims; d++) mean[d] = (mean[d] as number) + (v[d] as number) / samples.length;
-    for (const v of samples) for (let d = 0; d < dims; d++) sq[d] = (sq[d] as number) + ((v[d] as number) - (mean[d] as number)) ** 2 / samples.length;
-    const scale = Array.from(sq, (v) => (v > 0 ? Math.sqrt(v) : 1));
+    const byHand = actorStatsByHand(trained.db, s.clipId, featureConfig.hash);
     const own = readFeatures(trained.db, s.clipId, featureConfig.hash);
     if (!own) throw new Error('no features');
-    const byHand = predictorProbabilities(predictor, modelSample(predictor.sampleLayout, own), StandardScaler.fromJSON({ mean: Array.from(mean), scale }));
+    const expected = predictorProbabilities(predictor, modelSample(predictor.sampleLayout, own), StandardScaler.fromJSON(byHand));
     const p = await service.predict({ path: path.join(corpus, s.path) });
-    p.labels.forEach((label, i) => expect(p.probabilities[label]).toBeCloseTo(byHand[i] as number, 4));
+    p.labels.forEach((label, i) => expect(p.probabilities[label]).toBeCloseTo(expected[i] as number, 4));
   });
 
   it('a file of no known speaker falls back to the global statistics and says so', async () => {
