@@ -31,6 +31,14 @@ const dataSchema = z
   })
   .strict();
 
+/**
+ * The frame-level groups a sequence model (`cnn`, `lstm`) can read, in the order they lie in the feature
+ * sequence: `deltas` is MFCC Δ and ΔΔ (needs `include_delta`), `spectral` the centroid, rolloff and
+ * bandwidth, `temporal` the zero-crossing rate and RMS.
+ */
+export const SEQUENCE_GROUP_NAMES = ['mfcc', 'deltas', 'logmel', 'spectral', 'temporal', 'chroma'] as const;
+export type SequenceGroupName = (typeof SEQUENCE_GROUP_NAMES)[number];
+
 const featuresSchema = z
   .object({
     n_mfcc: z.number().int().min(1).max(128).default(40),
@@ -53,9 +61,20 @@ const featuresSchema = z
      * scaler; a file of no known actor falls back to the training set's global statistics, and says so.
      */
     speaker_normalization: z.enum(['none', 'per_actor']).default('per_actor'),
+    /**
+     * Extension (`cnn`, `lstm`): the frame-level groups the sequence models see, one channel per
+     * dimension, always in the sequence's own order (so the list's order does not matter). The stats
+     * models always see every group's mean and std.
+     */
+    sequence: z
+      .array(z.enum(SEQUENCE_GROUP_NAMES))
+      .min(1)
+      .refine((g) => new Set(g).size === g.length, 'each group at most once')
+      .default(['mfcc', 'logmel']),
   })
   .strict()
-  .refine((f) => f.n_mfcc <= f.mfcc_n_mels, { message: 'at most mfcc_n_mels (the MFCC is taken from that many mel bands)', path: ['n_mfcc'] });
+  .refine((f) => f.n_mfcc <= f.mfcc_n_mels, { message: 'at most mfcc_n_mels (the MFCC is taken from that many mel bands)', path: ['n_mfcc'] })
+  .refine((f) => f.include_delta || !f.sequence.includes('deltas'), { message: "'deltas' needs include_delta: true", path: ['sequence'] });
 
 export const MODEL_NAMES = ['advanced_dnn', 'cnn', 'lstm', 'logreg', 'svm'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
@@ -114,6 +133,14 @@ const trainingSchema = z
      * model is kept, and an indexed clip is always answered by the fold that held its actor out.
      */
     kfold_model: z.enum(['ensemble', 'refit']).default('ensemble'),
+    /**
+     * Extension (neural models with `model.ensemble` ≥ 2): `shared` — every tower trains on the training
+     * actors and stops on the same validation actors; `rotate` — the run's training and validation
+     * actors are pooled and dealt into `ensemble` groups (by actor; by clip on the stratified split),
+     * tower k trains on every group but k, and early stopping watches each clip's loss under the towers
+     * that held it out. Every non-test actor then trains most towers, and stopping is decided on all of them.
+     */
+    ensemble_validation: z.enum(['shared', 'rotate']).default('shared'),
     l2: z.number().min(0).max(1).default(0.0001),
     batch_norm: z.boolean().default(true),
     /** Balanced class weights (RAVDESS neutral has half the clips of the others). */

@@ -142,6 +142,27 @@ describe('Train view: the config form', () => {
     expect(call?.config.model).toMatchObject({ name: 'logreg', C: 0.1 });
   });
 
+  it('cnn and lstm show their frame features; Start sends the checked groups in the sequence order; deltas need Δ', async () => {
+    const { engine } = await openTrain();
+    const group = () => screen.queryByRole('group', { name: 'Frame features (sequence models)' });
+    expect(group()).toBeNull();
+    await fireEvent.change(screen.getByLabelText('Architecture'), { target: { value: 'cnn' } });
+    const box = (name: string) => screen.getByRole('checkbox', { name }) as HTMLInputElement;
+    expect(['mfcc', 'deltas', 'logmel', 'spectral', 'temporal', 'chroma'].filter((g) => box(g).checked)).toEqual(['mfcc', 'logmel']);
+    await fireEvent.click(box('chroma'));
+    await fireEvent.click(box('deltas'));
+    await fireEvent.click(box('logmel'));
+    await fireEvent.click(screen.getByLabelText('MFCC Δ and ΔΔ'));
+    expect(errorsOf('features.sequence')).toBe(`got ["mfcc","deltas","chroma"], expected 'deltas' needs include_delta: true`);
+    expect(startButton().disabled).toBe(true);
+    await fireEvent.click(screen.getByLabelText('MFCC Δ and ΔΔ'));
+    await fireEvent.click(startButton());
+    await waitFor(() => expect(engine.callsOf('training.start')).toHaveLength(1));
+    const [call] = engine.callsOf('training.start') as Array<{ config: typeof DEFAULT_CONFIG }>;
+    expect(call?.config.features.sequence).toEqual(['mfcc', 'deltas', 'chroma']);
+    expect(group()).toBeTruthy();
+  });
+
   it("svm shows C and gamma ('scale' or a number); Start sends both", async () => {
     const { engine } = await openTrain();
     expect(screen.queryByLabelText('RBF gamma')).toBeNull();

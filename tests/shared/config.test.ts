@@ -30,6 +30,10 @@ describe('config schema', () => {
     [{ training: { test_fraction: 0.6, validation_fraction: 0.4 } }, 'training.validation_fraction: got 0.4, expected a value that leaves clips for training (test_fraction + validation_fraction < 1)'],
     [{ features: { n_mfcc: 60, mfcc_n_mels: 40 } }, 'features.n_mfcc: got 60, expected at most mfcc_n_mels'],
     [{ training: { test_actors: [25] } }, 'training.test_actors.0: got 25, expected a number ≤ 24'],
+    [{ features: { sequence: ['mfcc', 'pitch'] } }, 'features.sequence.1: got "pitch", expected one of "mfcc", "deltas", "logmel"'],
+    [{ features: { sequence: [] } }, 'features.sequence: got [], expected'],
+    [{ features: { sequence: ['mfcc', 'mfcc'] } }, 'features.sequence: got ["mfcc","mfcc"], expected each group at most once'],
+    [{ features: { include_delta: false, sequence: ['deltas'] } }, `features.sequence: got ["deltas"], expected 'deltas' needs include_delta: true`],
   ])('%j → %s', (input, message) => {
     const r = parseConfig(input);
     expect(r.ok).toBe(false);

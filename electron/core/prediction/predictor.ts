@@ -9,7 +9,7 @@ import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { EngineError } from '../../../shared/errors';
 import { selectBackend } from '../training/backend';
-import { modelSampleLayout, type ModelSampleLayout } from '../training/data';
+import { sampleLayoutFromNames, type ModelSampleLayout } from '../training/data';
 import { predictProbabilities } from '../training/fit';
 import { loadModelFiles, MODEL_JSON_FILE, ModelFileError } from '../training/modelIo';
 import { StandardScaler } from '../training/scaler';
@@ -82,7 +82,7 @@ export async function loadPredictor(artifactsDir: string): Promise<Predictor> {
   if (stat === null) throw new EngineError('NOT_FOUND', `The model folder ${dir} does not exist`);
   if (!stat.isDirectory()) throw new EngineError('NOT_FOUND', `${dir} is not a folder (a model folder holds model.json, weights.bin and preprocessor.json)`);
   const { file, preprocessor, warnings } = readPreprocessor(dir);
-  const sampleLayout = modelSampleLayout(preprocessor.input, preprocessor.featureConfig.dsp);
+  const sampleLayout = sampleLayoutFromNames(preprocessor.input, preprocessor.featureConfig.dsp, preprocessor.featureNames);
   if (preprocessor.members === undefined) {
     const member = await loadMember(dir, file, preprocessor);
     return { dir, members: [member], preprocessor, sampleLayout, warnings, disposed: false };

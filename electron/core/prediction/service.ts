@@ -15,7 +15,7 @@ import { findClipByFile } from '../dataset/store';
 import { findArtifactFolder, foldFolder } from '../experiments/artifacts';
 import { clipStanding, deployedFold } from '../experiments/standing';
 import { testClipsOrWhy } from '../experiments/testClips';
-import { modelSampleLayout } from '../training/data';
+import { sampleLayoutFromNames } from '../training/data';
 import { speakerScalerFromDb } from '../training/speakerNorm';
 import type { SpeakerInput } from './predictFile';
 import { PREPROCESSOR_FILE, readPreprocessor, type Preprocessor } from './preprocessor';
@@ -123,7 +123,7 @@ export function speakerInputFor(db: Db | null, dir: string, clip: IndexedClipRef
   }
   if (p.speakerNormalization.mode !== 'per_actor') return undefined;
   if (!clip || db === null) return undefined;
-  const found = speakerScalerFromDb(db, clip.datasetId, clip.actor, p.featureConfig.hash, modelSampleLayout(p.input, p.featureConfig.dsp));
+  const found = speakerScalerFromDb(db, clip.datasetId, clip.actor, p.featureConfig.hash, sampleLayoutFromNames(p.input, p.featureConfig.dsp, p.featureNames));
   return 'scaler' in found ? { actor: found.actor, clips: found.clips, scaler: found.scaler.toJSON() } : { reason: found.reason };
 }
 

@@ -1,9 +1,9 @@
 /**
  * Training inputs from the features cache: the dataset's usable clips of the configured emotions, their
- * labels (config order) and either the per-clip statistics (DNN) or the MFCC + log-mel frame sequence
- * (CNN, LSTM). Clips not yet extracted for this feature config are extracted first.
+ * labels (config order) and either the per-clip statistics (DNN, logreg, svm) or the frame sequence of
+ * the `features.sequence` groups (CNN, LSTM). Clips not yet extracted for this feature config are extracted first.
  */
-import { configEmotions, type Config } from '../../../shared/config';
+import { configEmotions, type Config, type SequenceGroupName } from '../../../shared/config';
 import { EngineError } from '../../../shared/errors';
 import type { Emotion, Gender } from '../../../shared/ravdess';
 import type { Db } from '../db/database';
@@ -14,24 +14,62 @@ import { featureLayout } from '../features';
 
 export type ModelInput = 'stats' | 'sequence';
 
-/** The frame-sequence channels the sequence models see. */
-export const SEQUENCE_GROUPS = ['mfcc', 'logmel'] as const;
+/** The feature-layout groups behind each `features.sequence` name. */
+const SEQUENCE_GROUP_PARTS: Record<SequenceGroupName, readonly string[]> = {
+  mfcc: ['mfcc'],
+  deltas: ['mfcc_delta', 'mfcc_delta2'],
+  logmel: ['logmel'],
+  spectral: ['spectral_centroid', 'spectral_rolloff', 'spectral_bandwidth'],
+  temporal: ['zcr', 'rms'],
+  chroma: ['chroma'],
+};
+
+/** The seed's sequence channels, and what a model folder written before `features.sequence` holds. */
+export const DEFAULT_SEQUENCE_GROUPS: readonly SequenceGroupName[] = ['mfcc', 'logmel'];
 
 /** How one clip's features become one model sample: the single definition training and prediction share. */
 export interface ModelSampleLayout {
   input: ModelInput;
   /** Names along the sample's last axis. */
   featureNames: string[];
-  /** Sequence only: the feature dimensions kept, in order (the `SEQUENCE_GROUPS` channels). */
+  /** Sequence only: the feature dimensions kept, in the sequence's order. */
   channelIndex: number[];
 }
 
-export function modelSampleLayout(input: ModelInput, dsp: DspOptions): ModelSampleLayout {
+/**
+ * The sample layout for `input`: every stat for 'stats'; for 'sequence' the channels of `sequence`'s
+ * groups, in the order they lie in the feature sequence.
+ */
+export function modelSampleLayout(input: ModelInput, dsp: DspOptions, sequence: readonly SequenceGroupName[] = DEFAULT_SEQUENCE_GROUPS): ModelSampleLayout {
   const layout = featureLayout(dsp);
   if (input === 'stats') return { input, featureNames: layout.statNames, channelIndex: [] };
-  const groups = SEQUENCE_GROUPS.map((name) => layout.groups.find((g) => g.name === name));
-  const channelIndex = groups.flatMap((g) => (g ? Array.from({ length: g.size }, (_, i) => g.offset + i) : []));
+  const wanted = new Set(sequence.flatMap((g) => SEQUENCE_GROUP_PARTS[g]));
+  const missing = [...wanted].filter((name) => !layout.groups.some((g) => g.name === name));
+  if (missing.length > 0) throw new EngineError('INVALID_PAYLOAD', `features.sequence: ${missing.join(', ')} not extracted with these features (include_delta: ${String(dsp.includeDelta)})`);
+  const channelIndex = layout.groups.filter((g) => wanted.has(g.name)).flatMap((g) => Array.from({ length: g.size }, (_, i) => g.offset + i));
   return { input, featureNames: channelIndex.map((i) => layout.names[i] as string), channelIndex };
+}
+
+/**
+ * The layout a saved model was trained with, from its `featureNames`: the stats names must be the
+ * layout's own; sequence channels are looked up by name (so a folder from before `features.sequence`,
+ * or with any selection of groups, reads the same way). Throws naming the first unknown channel.
+ */
+export function sampleLayoutFromNames(input: ModelInput, dsp: DspOptions, featureNames: readonly string[]): ModelSampleLayout {
+  const layout = featureLayout(dsp);
+  if (input === 'stats') {
+    const same = featureNames.length === layout.statNames.length && featureNames.every((n, i) => n === layout.statNames[i]);
+    if (!same) throw new Error(`featureNames do not match the stats layout of featureConfig.dsp (${layout.statNames.length} features)`);
+    return { input, featureNames: layout.statNames, channelIndex: [] };
+  }
+  const position = new Map(layout.names.map((n, i) => [n, i]));
+  const channelIndex = featureNames.map((n) => {
+    const i = position.get(n);
+    if (i === undefined) throw new Error(`featureNames: ${JSON.stringify(n)} is not a channel of the sequence layout of featureConfig.dsp`);
+    return i;
+  });
+  if (new Set(channelIndex).size !== channelIndex.length) throw new Error('featureNames: a channel appears twice');
+  return { input, featureNames: [...featureNames], channelIndex };
 }
 
 /** One clip's features as extracted (or cached): frames × dims sequence and the 2 × dims stats. */
@@ -98,7 +136,7 @@ export async function loadTrainingData(
   const started = performance.now();
   const labels = configEmotions(config);
   const spec = featureSpec(config);
-  const sampleLayout = modelSampleLayout(input, spec.dsp);
+  const sampleLayout = modelSampleLayout(input, spec.dsp, config.features.sequence);
   const extraction = await extractDataset(db, datasetId, config, extract);
   if (extraction.status === 'cancelled') throw new EngineError('CANCELLED', 'cancelled during feature extraction');
 

@@ -5,7 +5,7 @@
  */
 import YAML from 'yaml';
 import { configYaml } from '../../lib/configYaml';
-import { CLASSICAL_MODEL_NAMES, configSchema, describeConfigIssues, MODEL_NAMES, parseConfig, type Config, type ModelName } from '../../../../shared/config';
+import { CLASSICAL_MODEL_NAMES, configSchema, describeConfigIssues, MODEL_NAMES, parseConfig, SEQUENCE_GROUP_NAMES, type Config, type ModelName } from '../../../../shared/config';
 import { EMOTION_BY_CODE, EMOTIONS } from '../../../../shared/ravdess';
 
 export type SectionId = 'model' | 'optimisation' | 'split' | 'emotions' | 'audio';
@@ -25,8 +25,9 @@ export const SECTIONS: ReadonlyArray<{ id: SectionId; title: string }> = [
  * - `list`: comma- or space-separated numbers (layer sizes, dropout rates).
  * - `actors`: like `list`, but empty means `null` (pick actors by fraction).
  * - `select`, `bool`: as they are. `emotions`: the checked RAVDESS codes.
+ * - `groups`: the checked `options`, in the options' order (a list of names).
  */
-export type FieldKind = 'number' | 'nullableNumber' | 'list' | 'actors' | 'select' | 'bool' | 'emotions';
+export type FieldKind = 'number' | 'nullableNumber' | 'list' | 'actors' | 'select' | 'bool' | 'emotions' | 'groups';
 
 export interface FieldSpec {
   /** The config key as a dotted path, e.g. `training.epochs`. */
@@ -50,6 +51,7 @@ const splitIs =
     kinds.includes(String(v['training.split']));
 
 const neural = (v: FormValues): boolean => !CLASSICAL_MODEL_NAMES.includes(v['model.name'] as ModelName);
+const sequenceModel = (v: FormValues): boolean => v['model.name'] === 'cnn' || v['model.name'] === 'lstm';
 
 export const FIELDS: readonly FieldSpec[] = [
   { key: 'model.name', label: 'Architecture', kind: 'select', section: 'model', options: MODEL_NAMES },
@@ -142,6 +144,15 @@ export const FIELDS: readonly FieldSpec[] = [
   { key: 'features.include_delta', label: 'MFCC Δ and ΔΔ', kind: 'bool', section: 'audio' },
   { key: 'features.mfcc_n_mels', label: 'Mel bands under the MFCC', kind: 'number', section: 'audio', step: '1' },
   { key: 'features.n_mels', label: 'Log-mel bands', kind: 'number', section: 'audio', step: '1' },
+  {
+    key: 'features.sequence',
+    label: 'Frame features (sequence models)',
+    kind: 'groups',
+    section: 'audio',
+    options: SEQUENCE_GROUP_NAMES,
+    hint: 'the per-frame channels cnn and lstm read: deltas = MFCC Δ and ΔΔ, spectral = centroid, rolloff, bandwidth, temporal = ZCR and RMS',
+    when: sequenceModel,
+  },
   { key: 'features.n_fft', label: 'FFT size', kind: 'number', section: 'audio', step: '1' },
   { key: 'features.hop_length', label: 'Hop length', kind: 'number', section: 'audio', step: '1' },
 ];
@@ -176,6 +187,9 @@ export function valuesFromConfig(config: Config): Record<string, FieldValue> {
         break;
       case 'emotions':
         values[field.key] = Object.keys(v as Record<string, string>).sort();
+        break;
+      case 'groups':
+        values[field.key] = Array.isArray(v) ? (v as string[]).map(String) : [];
         break;
       case 'list':
       case 'actors':
@@ -227,6 +241,11 @@ export function configInputFromValues(values: FormValues): Record<string, unknow
       case 'emotions': {
         const codes = Array.isArray(v) ? [...(v as readonly string[])].sort() : [];
         set(input, field.key, Object.fromEntries(codes.map((code) => [code, EMOTION_BY_CODE[code] ?? code])));
+        break;
+      }
+      case 'groups': {
+        const checked = Array.isArray(v) ? (v as readonly string[]) : [];
+        set(input, field.key, (field.options ?? []).filter((o) => checked.includes(o)));
         break;
       }
       default:
