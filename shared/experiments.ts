@@ -84,10 +84,32 @@ export interface MeanSd {
   sd: number;
 }
 
+/**
+ * `training.ensemble_validation: rotate`: no separate validation actors; tower k of the ensemble stopped
+ * on group k of the training actors (clips, on the stratified split: then each group's actors are
+ * listed but every actor is in every group) and trained on the rest.
+ */
+export interface TowerValidation {
+  by: 'actor' | 'clip';
+  /** Per tower group, its actors, ascending. */
+  groups: number[][];
+}
+
+/** How a rotated validation reads in a summary or a table cell: "rotated: 01, 05 | 02, 06 | …". */
+export function describeTowerValidation(v: TowerValidation): string {
+  const list = (actors: number[]) => actors.map((a) => String(a).padStart(2, '0')).join(', ');
+  return v.by === 'actor'
+    ? `rotated over the training actors, each network of the ensemble stopping on its own group: ${v.groups.map((g) => `[${list(g)}]`).join(' ')}`
+    : `rotated over the training clips (${v.groups.length} groups), each network of the ensemble stopping on its own group`;
+}
+
 export interface FoldSplit {
   trainActors: number[];
   validationActors: number[];
   testActors: number[];
+  towerValidation?: TowerValidation;
+  /** Classical models: scored on the validation actors, then refitted on training and validation actors. */
+  validationRefit?: boolean;
 }
 
 export interface SplitInfo {
@@ -100,6 +122,10 @@ export interface SplitInfo {
   counts: { train: number; validation: number; test: number };
   /** k-fold only: each fold's actors. */
   folds?: FoldSplit[];
+  /** Rotated ensemble validation (not k-fold: there each fold has its own). */
+  towerValidation?: TowerValidation;
+  /** Classical models: scored on the validation actors, then refitted on training and validation actors. */
+  validationRefit?: boolean;
 }
 
 export interface ExperimentMetrics {

@@ -24,10 +24,23 @@ export interface FitData {
   sampleShape: number[];
 }
 
+/**
+ * `training.ensemble_validation: rotate`: the training clips are also the validation clips. Tower t
+ * never trains on the clips of group `t % groups` (its targets there are zeroed: no loss, no gradient)
+ * and is validated on exactly them; the monitored validation loss is the out-of-group cross-entropy, each
+ * clip scored by the mean of the towers that held it out.
+ */
+export interface TowerHoldout {
+  /** Per training sample: the group it belongs to, 0 … groups − 1. */
+  groupOf: Int32Array;
+  groups: number;
+}
+
 export interface FitOptions {
   model: tf.LayersModel;
   train: FitData;
-  validation: FitData;
+  /** Clips to validate on, or the towers' held-out groups of the training clips themselves. */
+  validation: FitData | TowerHoldout;
   nClasses: number;
   training: Config['training'];
   signal?: AbortSignal;
@@ -141,16 +154,61 @@ function meanAccuracy(h: Record<string, Array<number | tf.Tensor>>): number {
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+const isHoldout = (v: FitData | TowerHoldout): v is TowerHoldout => 'groupOf' in v;
+
+/** Per sample and tower (n × towers): 1 where the tower trains on the sample, 0 where it holds it out. */
+function holdoutMask(h: TowerHoldout, towers: number): tf.Tensor2D {
+  const n = h.groupOf.length;
+  const mask = new Float32Array(n * towers);
+  for (let i = 0; i < n; i++) for (let t = 0; t < towers; t++) mask[i * towers + t] = h.groupOf[i] === t % h.groups ? 0 : 1;
+  return tf.tensor2d(mask, [n, towers]);
+}
+
+/** Out-of-group loss and accuracy: each sample scored by the mean probability of the towers that held it out. */
+function holdoutScores(trainer: tf.LayersModel, xs: tf.Tensor, labels: Int32Array, h: TowerHoldout, nClasses: number): { loss: number; acc: number } {
+  const outputs = tf.tidy(() => {
+    const out = trainer.predict(xs, { batchSize: 256 });
+    return (Array.isArray(out) ? out : [out]).map((t) => t.dataSync() as Float32Array);
+  });
+  const n = labels.length;
+  let loss = 0;
+  let correct = 0;
+  const p = new Float64Array(nClasses);
+  for (let i = 0; i < n; i++) {
+    p.fill(0);
+    let k = 0;
+    outputs.forEach((o, t) => {
+      if (t % h.groups !== h.groupOf[i]) return;
+      k++;
+      for (let c = 0; c < nClasses; c++) p[c] = (p[c] as number) + (o[i * nClasses + c] as number);
+    });
+    let best = 0;
+    for (let c = 0; c < nClasses; c++) {
+      p[c] = (p[c] as number) / k;
+      if ((p[c] as number) > (p[best] as number)) best = c;
+    }
+    const y = labels[i] as number;
+    loss -= Math.log(Math.max(1e-7, p[y] as number));
+    if (best === y) correct++;
+  }
+  return { loss: loss / n, acc: correct / n };
+}
+
 export async function fitModel(options: FitOptions): Promise<FitResult> {
   const { model, training, signal, onEpoch, nClasses } = options;
   if (options.train.labels.length === 0) throw new Error('no training samples');
-  if (options.validation.labels.length === 0) throw new Error('no validation samples');
+  const holdout = isHoldout(options.validation) ? options.validation : null;
+  if (!holdout && (options.validation as FitData).labels.length === 0) throw new Error('no validation samples');
   const random = mulberry32(training.seed);
   const train = tensors(options.train, nClasses, training.label_smoothing ?? 0);
-  const val = tensors(options.validation, nClasses);
+  const val = holdout ? null : tensors(options.validation as FitData, nClasses);
   // An ensemble trains through its multi-output twin: the same targets and class weights for every tower.
   const trainer = trainingModelOf(model);
   const towers = trainer.outputs.length;
+  if (holdout && (holdout.groupOf.length !== options.train.labels.length || holdout.groups < 1 || holdout.groups > towers)) {
+    throw new Error(`tower holdout: ${holdout.groupOf.length} group entries for ${options.train.labels.length} samples, ${holdout.groups} groups for ${towers} towers`);
+  }
+  const mask = holdout ? holdoutMask(holdout, towers) : null;
   const weights = training.class_weights ? balancedClassWeights(options.train.labels, nClasses) : undefined;
   const classWeight = weights && towers > 1 ? Array.from({ length: towers }, () => weights) : weights;
   const monitor = validationMonitor(training.early_stopping.smoothing ?? 0);
@@ -175,6 +233,7 @@ export async function fitModel(options: FitOptions): Promise<FitResult> {
       const idx = tf.tensor1d(order, 'int32');
       let xs = tf.gather(train.xs, idx);
       let ys = tf.gather(train.ys, idx);
+      let towerMask: tf.Tensor | null = mask ? tf.gather(mask, idx) : null;
       idx.dispose();
       const alpha = training.mixup ?? 0;
       if (alpha > 0) {
@@ -184,9 +243,20 @@ export async function fitModel(options: FitOptions): Promise<FitResult> {
         xs.dispose();
         ys.dispose();
         ({ xs, ys } = mixed);
+        if (towerMask) {
+          // A mix trains a tower only if neither of its two clips is held out from it.
+          const m = towerMask;
+          towerMask = tf.tidy(() => m.mul(tf.gather(m, tf.tensor1d(partner, 'int32'))));
+          m.dispose();
+        }
       }
+      const targets: tf.Tensor | tf.Tensor[] = towerMask
+        ? tf.tidy(() => tf.split(towerMask as tf.Tensor, towers, 1).map((m) => ys.mul(m)))
+        : towers > 1
+          ? Array.from({ length: towers }, () => ys)
+          : ys;
       let batches = 0;
-      const fitted = await trainer.fit(xs, towers > 1 ? Array.from({ length: towers }, () => ys) : ys, {
+      const fitted = await trainer.fit(xs, targets, {
         epochs: 1,
         batchSize: training.batch_size,
         shuffle: false,
@@ -202,15 +272,26 @@ export async function fitModel(options: FitOptions): Promise<FitResult> {
       });
       xs.dispose();
       ys.dispose();
+      if (towerMask) {
+        towerMask.dispose();
+        for (const t of targets as tf.Tensor[]) t.dispose();
+      }
       if (signal?.aborted) {
         cancelled = true;
         if (batches * training.batch_size < n) break; // a partial epoch is not an epoch
       }
-      const [valLossT, valAccT] = model.evaluate(val.xs, val.ys, { batchSize: 256 }) as tf.Scalar[];
-      const valLoss = (await valLossT?.data())?.[0] ?? NaN;
-      const valAcc = (await valAccT?.data())?.[0] ?? NaN;
-      valLossT?.dispose();
-      valAccT?.dispose();
+      let valLoss: number;
+      let valAcc: number;
+      if (holdout) {
+        ({ loss: valLoss, acc: valAcc } = holdoutScores(trainer, train.xs, options.train.labels, holdout, nClasses));
+      } else {
+        const v = val as { xs: tf.Tensor; ys: tf.Tensor };
+        const [valLossT, valAccT] = model.evaluate(v.xs, v.ys, { batchSize: 256 }) as tf.Scalar[];
+        valLoss = (await valLossT?.data())?.[0] ?? NaN;
+        valAcc = (await valAccT?.data())?.[0] ?? NaN;
+        valLossT?.dispose();
+        valAccT?.dispose();
+      }
       const h = fitted.history;
       const usedLr = lr;
       // Early stopping and the plateau schedule decide first, so this epoch's log can say what they did.
@@ -252,7 +333,7 @@ export async function fitModel(options: FitOptions): Promise<FitResult> {
     return { history, bestEpoch, cancelled };
   } finally {
     bestWeights?.forEach((w) => w.dispose());
-    for (const t of [train.xs, train.ys, val.xs, val.ys]) t.dispose();
+    for (const t of [train.xs, train.ys, val?.xs, val?.ys, mask]) t?.dispose();
   }
 }
 

@@ -19,11 +19,11 @@ import { foldFolder, writeArtifacts } from '../experiments/artifacts';
 import type { ExtractOptions } from '../extraction/extractDataset';
 import { featureSpec } from '../extraction/featureConfig';
 import { selectBackend } from './backend';
-import { loadTrainingData, type TrainingData } from './data';
+import { loadTrainingData, type TrainingClip, type TrainingData } from './data';
 import { argmaxRows, fitModel, predictProbabilities, type FitData, type FitResult } from './fit';
 import { fitScalerOnRows, type StandardScaler } from './scaler';
 import { normalizeBySpeaker, speakerScalerFromDb, MIN_SPEAKER_CLIPS } from './speakerNorm';
-import { splitClips } from './splits';
+import { splitClips, towerGroups, type TowerGroups } from './splits';
 
 export interface RunExperimentOptions {
   db: Db;
@@ -124,12 +124,18 @@ export async function runExperiment(o: RunExperimentOptions): Promise<TrainResul
       splitInfo.validationActors = actors(split.validation);
       splitInfo.testActors = actors(split.test);
     }
+    const rotations = runs.map((run) => rotationOf(config, data, rowOf, run, split.kind !== 'stratified', runs.length > 1 ? runs.indexOf(run) + 1 : 0));
+    recordRotation(splitInfo, rotations, data, rowOf);
+    if (isClassical(definition)) {
+      splitInfo.validationRefit = true;
+      splitInfo.folds = splitInfo.folds?.map((f) => ({ ...f, validationRefit: true }));
+    }
     recordProgress(db, experimentId, { split: splitInfo });
 
     const trainStarted = performance.now();
     const outcomes: RunOutcome[] = [];
     for (const [f, run] of runs.entries()) {
-      const outcome = await trainOne(o, data, speakers, run, rowOf, experimentId, runs.length > 1 ? { fold: f + 1, folds: runs.length } : {}, trainStarted, histories);
+      const outcome = await trainOne(o, data, speakers, run, rowOf, experimentId, runs.length > 1 ? { fold: f + 1, folds: runs.length } : {}, trainStarted, histories, rotations[f] ?? null);
       outcomes.push(outcome);
       if (outcome.cancelled) break;
     }
@@ -350,6 +356,45 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? (s[m] as number) : Math.round(((s[m - 1] as number) + (s[m] as number)) / 2);
 };
 
+/** `training.ensemble_validation: rotate` for one run: the pooled clips the towers train on, and each tower's held-out group. */
+interface Rotation {
+  /** The run's training and validation clip ids, ascending. */
+  ids: number[];
+  groups: TowerGroups;
+}
+
+const pooled = (run: Run): number[] => [...run.train, ...run.validation].sort((a, b) => a - b);
+
+/** The run's rotation, or null when the model trains on one shared validation set. */
+function rotationOf(config: Config, data: TrainingData, rowOf: Map<number, number>, run: Run, byActor: boolean, fold: number): Rotation | null {
+  if (isClassical(MODEL_REGISTRY[config.model.name]) || config.training.ensemble_validation !== 'rotate' || config.model.ensemble < 2) return null;
+  const ids = pooled(run);
+  const clips = ids.map((id) => data.clips[rowOf.get(id) as number] as TrainingClip);
+  return { ids, groups: towerGroups(clips, config.model.ensemble, config.training.seed + fold, byActor) };
+}
+
+/**
+ * With rotation there is no separate validation set: every pooled actor trained most towers, so the
+ * split records them as training actors (a clip of theirs is "seen in training") and lists the groups.
+ */
+function recordRotation(split: SplitInfo, rotations: Array<Rotation | null>, data: TrainingData, rowOf: Map<number, number>): void {
+  const first = rotations[0];
+  if (!first) return;
+  const actorsOf = (ids: number[]) => [...new Set(ids.map((id) => data.clips[rowOf.get(id) as number]?.actor as number))].sort((a, b) => a - b);
+  const rotated = (r: Rotation) => ({ by: r.groups.by, groups: r.groups.by === 'actor' ? r.groups.actors : r.groups.actors.map((_, g) => actorsOf(r.ids.filter((_, i) => r.groups.groupOf[i] === g))) });
+  split.counts = { ...split.counts, train: first.ids.length, validation: 0 };
+  if (split.folds) {
+    split.folds = split.folds.map((f, i) => {
+      const r = rotations[i] as Rotation;
+      return { trainActors: actorsOf(r.ids), validationActors: [], testActors: f.testActors, towerValidation: rotated(r) };
+    });
+    return;
+  }
+  split.trainActors = actorsOf(first.ids);
+  split.validationActors = [];
+  split.towerValidation = rotated(first);
+}
+
 /** Standardise with statistics of the training rows only, fit, and evaluate one train/validation/test run. */
 async function trainOne(
   o: RunExperimentOptions,
@@ -361,6 +406,7 @@ async function trainOne(
   fold: { fold?: number; folds?: number },
   trainStarted: number,
   histories: EpochLog[][],
+  rotation: Rotation | null,
 ): Promise<RunOutcome> {
   const { config, signal } = o;
   const nClasses = data.labels.length;
@@ -368,7 +414,11 @@ async function trainOne(
   const channels = data.sampleShape[data.sampleShape.length - 1] as number;
   const perSample = sampleSize / channels; // 1 for stats, frames for sequences
   const rows = (ids: number[]) => ids.map((id) => rowOf.get(id) as number);
-  const trainRows = rows(run.train);
+  const definition = MODEL_REGISTRY[config.model.name];
+  // ensemble_validation: rotate — the training and validation clips are pooled (`rotation.ids`); each
+  // tower holds out one group of them (whole actors on the speaker-independent splits) to stop on.
+  const fitIds = rotation?.ids ?? (isClassical(definition) ? pooled(run) : run.train);
+  const trainRows = rows(fitIds);
   // The scaler sees only training rows (every frame of every training clip, for sequences).
   const scalerRows = trainRows.flatMap((r) => Array.from({ length: perSample }, (_, k) => r * perSample + k));
   const { x: inputs, fallback } = modelInputs(data, speakers, scalerRows);
@@ -380,11 +430,10 @@ async function trainOne(
     rs.forEach((r, i) => x.set(scaled.subarray(r * sampleSize, (r + 1) * sampleSize), i * sampleSize));
     return { x, labels: Int32Array.from(rs.map((r) => data.clips[r]?.label as number)), sampleShape: data.sampleShape };
   };
-  const train = subset(run.train);
+  const train = subset(fitIds);
   const validation = subset(run.validation);
   const test = subset(run.test);
 
-  const definition = MODEL_REGISTRY[config.model.name];
   const seed = config.training.seed + (fold.fold ?? 0);
   const history: EpochLog[] = [];
   histories.push(history);
@@ -401,12 +450,22 @@ async function trainOne(
   let model: tf.LayersModel;
   let result: FitResult;
   if (isClassical(definition)) {
-    ({ model, result } = fitClassical(definition, train, validation, nClasses, config, seed));
+    // Validated by a fit on the training actors alone (the logged scores), then refitted on training
+    // and validation actors together: nothing needs the validation actors held back, and the neural
+    // models with rotated validation train on them too. (Both fits share the pooled clips' scaler.)
+    const trainOnly = subset(run.train);
+    const validated = fitClassical(definition, trainOnly, validation, nClasses, config, seed);
+    validated.model.dispose();
+    const started = performance.now();
+    model = definition.fit({ x: train.x, labels: train.labels, dims: sampleSize }, { nClasses, config: config.model, balanced: config.training.class_weights, seed });
+    const log = validated.result.history[0] as EpochLog;
+    result = { ...validated.result, history: [{ ...log, seconds: log.seconds + (performance.now() - started) / 1000 }] };
     report(result.history[0] as EpochLog);
   } else {
     model = buildModel(config.model.name, { ...modelSpecFromConfig(config, data.sampleShape, nClasses), seed });
     compileForTraining(model, config.training.learning_rate);
-    result = await fitModel({ model, train, validation, nClasses, training: config.training, signal, onEpoch: (log) => report(log) });
+    const watch = rotation ? { groupOf: rotation.groups.groupOf, groups: rotation.groups.actors.length } : validation;
+    result = await fitModel({ model, train, validation: watch, nClasses, training: config.training, signal, onEpoch: (log) => report(log) });
   }
   const predictions = argmaxRows(predictProbabilities(model, test.x, data.sampleShape), nClasses);
   const confusion = confusionMatrix(Array.from(test.labels), predictions, nClasses);

@@ -73,7 +73,7 @@ export interface StratifiedSplit extends Parts {
 export type Split = ActorSplit | ActorKFold | StratifiedSplit;
 
 /** Independent random streams, so e.g. changing the validation pick never reshuffles the test pick. */
-const STREAM = { actorSplit: 1, kfold: 2, foldValidation: 3, stratified: 4 } as const;
+const STREAM = { actorSplit: 1, kfold: 2, foldValidation: 3, stratified: 4, towers: 5 } as const;
 
 function invalid(message: string): never {
   throw new EngineError('INVALID_PAYLOAD', message);
@@ -392,3 +392,44 @@ export function splitClips(clips: readonly SplitClip[], training: TrainingConfig
       return stratifiedSplit(clips, training.test_fraction, training.validation_fraction, training.seed);
   }
 }
+
+/** `training.ensemble_validation: rotate`: which clips each tower of an ensemble leaves out to validate on. */
+export interface TowerGroups {
+  /** Per clip of the pool (in the order given): the group it is held out in, 0 … groups − 1. */
+  groupOf: Int32Array;
+  /** For speaker groups, each group's actors (ascending); empty lists for clip groups. */
+  actors: number[][];
+  /** 'actor': whole speakers per group (the speaker-independent splits); 'clip': clips (stratified). */
+  by: 'actor' | 'clip';
+}
+
+/**
+ * Split a run's pooled training and validation clips into `towers` groups for an ensemble whose tower k
+ * trains on every group but k and stops on group k. With `byActor`, whole actors go to a group (seeded
+ * shuffle within each gender, then dealt in turn, so genders spread over the groups); with fewer actors
+ * than towers there are as many groups as actors (towers then share them in turn). Otherwise clips are
+ * dealt in turn after a seeded shuffle within each class.
+ */
+export function towerGroups(clips: readonly SplitClip[], towers: number, seed: number, byActor: boolean): TowerGroups {
+  if (!Number.isInteger(towers) || towers < 2) invalid(`ensemble validation needs at least 2 towers, got ${String(towers)}`);
+  const rng = new Rng(mixSeed(seed, STREAM.towers));
+  const groupOf = new Int32Array(clips.length);
+  if (byActor) {
+    const index = indexActors(clips);
+    const order = [...shuffled(index.male, rng), ...shuffled(index.female, rng)];
+    if (order.length < 2) invalid(`ensemble validation by actor needs at least 2 actors outside the test set, got ${order.length}`);
+    const groups = Math.min(towers, order.length);
+    const groupOfActor = new Map(order.map((a, i) => [a, i % groups]));
+    clips.forEach((c, i) => (groupOf[i] = groupOfActor.get(c.actor) as number));
+    const actors = Array.from({ length: groups }, (_, g) => order.filter((a) => groupOfActor.get(a) === g).sort(ascending));
+    return { groupOf, actors, by: 'actor' };
+  }
+  const byLabel = new Map<number, number[]>();
+  clips.forEach((c, i) => byLabel.set(c.label, [...(byLabel.get(c.label) ?? []), i]));
+  let next = 0;
+  for (const label of [...byLabel.keys()].sort(ascending)) {
+    for (const i of shuffled(byLabel.get(label) ?? [], rng)) groupOf[i] = next++ % towers;
+  }
+  return { groupOf, actors: Array.from({ length: towers }, () => []), by: 'clip' };
+}
+

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ARTIFACT_FILES } from '../../../../electron/core/experiments/artifacts';
 import { getExperiment } from '../../../../electron/core/experiments/store';
+import { clipStanding } from '../../../../electron/core/experiments/standing';
 import { disposePredictor, loadPredictor } from '../../../../electron/core/prediction/predictor';
 import { speakerInputFor } from '../../../../electron/core/prediction/service';
 import { predictFile } from '../../../../electron/core/prediction/predictFile';
@@ -31,7 +32,7 @@ describe.each(CASES)('$name through the experiment pipeline', ({ name, model, su
 
   it('finishes with every artifact, one logged fit (train and validation scores), held-out actors only', () => {
     const { result } = trained;
-    expect(result).toMatchObject({ status: 'finished', epochsRun: 1, split: { kind: 'actor', testActors: [7, 8], validationActors: [5, 6] } });
+    expect(result).toMatchObject({ status: 'finished', epochsRun: 1, split: { kind: 'actor', testActors: [7, 8], validationActors: [5, 6], validationRefit: true } });
     expect([...result.artifacts.files].sort()).toEqual([...ARTIFACT_FILES].sort());
     for (const f of ARTIFACT_FILES) expect(fs.existsSync(path.join(result.artifacts.dir, f)), f).toBe(true);
     const saved = getExperiment(trained.db, result.experimentId);
@@ -60,5 +61,23 @@ describe.each(CASES)('$name through the experiment pipeline', ({ name, model, su
     } finally {
       disposePredictor(predictor);
     }
+  });
+
+  it('is scored on the validation actors by a fit without them, then refitted on them too (the saved model knows them)', async () => {
+    const [log] = getExperiment(trained.db, trained.result.experimentId).history[0] ?? [];
+    const predictor = await loadPredictor(trained.artifactsDir);
+    try {
+      const rows = trained.db.prepare("SELECT id, rel_path AS path, actor, emotion FROM clips WHERE dataset_id = ? AND actor IN (5, 6) AND emotion IN ('neutral','calm','happy','sad','angry','fearful')").all(trained.datasetId) as Array<{ id: number; path: string; actor: number; emotion: string }>;
+      const right = rows.filter((r) => {
+        const speaker = speakerInputFor(trained.db, trained.artifactsDir, { id: r.id, actor: r.actor, datasetId: trained.datasetId });
+        return predictFile(predictor, path.join(corpus, r.path), { speaker }).emotion === r.emotion;
+      }).length;
+      // Held out, the validation actors scored the logged valAcc; the final fit has seen them.
+      expect(right / rows.length).toBeGreaterThan((log?.valAcc as number) + 0.05);
+    } finally {
+      disposePredictor(predictor);
+    }
+    const standing = clipStanding(getExperiment(trained.db, trained.result.experimentId), { id: 1, actor: 5, datasetId: trained.datasetId }, { deployedFold: null, testClipIds: null });
+    expect(standing).toMatchObject({ role: 'train', heldOut: false, text: 'seen in training — optimistic: actor 05 validated this model and was then in its final fit' });
   });
 });

@@ -170,3 +170,76 @@ describe('ensembles in the loop', () => {
     expect(last?.acc).toBeGreaterThan(0.8);
   });
 });
+
+describe('training.ensemble_validation: rotate (towers hold out groups of the training clips)', () => {
+  // Two groups whose labels contradict each other on the same inputs: a tower that never sees a group
+  // can only have learnt the other group's labels. Without the holdout every tower would sit near 50/50.
+  // Early stopping keeps the epoch with the best out-of-group loss, which here only worsens as the
+  // towers learn: so one long epoch (many small batches), whose weights are kept as the first best.
+  const N = 600;
+  const oneEpoch = (over: Partial<Config['training']> = {}) => training({ epochs: 1, batch_size: 8, learning_rate: 0.02, ...over });
+  const contradiction = (): { train: FitData; groupOf: Int32Array } => {
+    const base = blobs(N, 5);
+    const groupOf = Int32Array.from(base.labels, (_, i) => i % 2);
+    // Group 1 is group 0's inputs with every label moved to the next class.
+    const x = new Float32Array(base.x.length);
+    const labels = new Int32Array(base.labels.length);
+    for (let i = 0; i < N; i++) {
+      const source = i - (i % 2); // each odd sample copies its even neighbour's input
+      x.set(base.x.subarray(source * 8, source * 8 + 8), i * 8);
+      labels[i] = groupOf[i] === 0 ? (base.labels[source] as number) : ((base.labels[source] as number) + 1) % 3;
+    }
+    return { train: { x, labels, sampleShape: [8] }, groupOf };
+  };
+
+  it('tower t learns only from the groups it does not hold out; validation is each clip scored by the towers that held it out', async () => {
+    const { train, groupOf } = contradiction();
+    const model = dnn({ ensemble: 2 });
+    compileForTraining(model, 0.02);
+    const { history } = await fitModel({ model, train, validation: { groupOf, groups: 2 }, nClasses: 3, training: oneEpoch() });
+    const towers = (trainingModelOf(model).predict(tf.tensor(train.x, [N, 8])) as tf.Tensor[]).map((t) => Array.from(t.argMax(1).dataSync()));
+    // Tower 0 holds out group 0, so it has learnt group 1's labels, and tower 1 group 0's.
+    const agreement = (tower: number, group: number) => {
+      const rows = [...groupOf.keys()].filter((i) => groupOf[i] === group);
+      return rows.filter((i) => towers[tower]?.[i] === train.labels[i]).length / rows.length;
+    };
+    // (The blobs overlap: a tower fitted on one group agrees with it on ~85 % of its clips.) Trained on
+    // both groups alike, the two towers would agree with each group equally.
+    expect(agreement(0, 1)).toBeGreaterThan(0.7);
+    expect(agreement(1, 0)).toBeGreaterThan(0.7);
+    expect(agreement(0, 1) - agreement(1, 1)).toBeGreaterThan(0.5);
+    expect(agreement(1, 0) - agreement(0, 0)).toBeGreaterThan(0.5);
+    // Out-of-group validation: each group is judged by the tower that never saw it, so it is mostly wrong.
+    const last = history.at(-1);
+    expect(last?.valAcc).toBeLessThan(0.3);
+    const p = (trainingModelOf(model).predict(tf.tensor(train.x, [N, 8])) as tf.Tensor[]).map((t) => t.dataSync());
+    const byHand = -[...groupOf.keys()].reduce((s, i) => s + Math.log(p[groupOf[i] as number]?.[i * 3 + (train.labels[i] as number)] as number), 0) / N;
+    expect(last?.valLoss).toBeCloseTo(byHand, 3);
+    model.dispose();
+  });
+
+  it('with mixup, a mix of two clips trains only the towers that hold out neither', async () => {
+    const { train, groupOf } = contradiction();
+    const model = dnn({ ensemble: 2 });
+    compileForTraining(model, 0.02);
+    await fitModel({ model, train, validation: { groupOf, groups: 2 }, nClasses: 3, training: oneEpoch({ mixup: 0.2 }) });
+    const towers = (trainingModelOf(model).predict(tf.tensor(train.x, [N, 8])) as tf.Tensor[]).map((t) => Array.from(t.argMax(1).dataSync()));
+    const agreement = (tower: number, group: number) => {
+      const rows = [...groupOf.keys()].filter((i) => groupOf[i] === group);
+      return rows.filter((i) => towers[tower]?.[i] === train.labels[i]).length / rows.length;
+    };
+    // A mix with a held-out partner would teach the tower some of that group's labels.
+    expect(agreement(0, 1) - agreement(1, 1)).toBeGreaterThan(0.4);
+    expect(agreement(1, 0) - agreement(0, 0)).toBeGreaterThan(0.4);
+    model.dispose();
+  });
+
+  it('refuses a holdout that does not fit the data or the towers', async () => {
+    const { train, groupOf } = contradiction();
+    const model = dnn({ ensemble: 2 });
+    compileForTraining(model, 0.02);
+    await expect(fitModel({ model, train, validation: { groupOf: groupOf.slice(1), groups: 2 }, nClasses: 3, training: training({ epochs: 1 }) })).rejects.toThrow(/599 group entries for 600 samples/);
+    await expect(fitModel({ model, train, validation: { groupOf, groups: 3 }, nClasses: 3, training: training({ epochs: 1 }) })).rejects.toThrow(/3 groups for 2 towers/);
+    model.dispose();
+  });
+});

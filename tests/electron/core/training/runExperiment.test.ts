@@ -8,10 +8,14 @@ import { createExtractPool, type ExtractPool } from '../../../../electron/core/e
 import { featureSpec } from '../../../../electron/core/extraction/featureConfig';
 import { ARTIFACT_FILES, PARTIAL_MARK } from '../../../../electron/core/experiments/artifacts';
 import { getExperiment } from '../../../../electron/core/experiments/store';
+import { clipStanding } from '../../../../electron/core/experiments/standing';
 import { runExperiment } from '../../../../electron/core/training/runExperiment';
 import { activeBackend } from '../../../../electron/core/training/backend';
-import { loadModelFiles } from '../../../../electron/core/training/modelIo';
-import { parseConfig, type Config, type ConfigInput } from '../../../../shared/config';
+import { modelSample, modelSampleLayout } from '../../../../electron/core/training/data';
+import { argmaxRows } from '../../../../electron/core/training/fit';
+import { speakerScalerFromDb } from '../../../../electron/core/training/speakerNorm';
+import { disposePredictor, loadPredictor, predictorProbabilities } from '../../../../electron/core/prediction/predictor';
+import { DEFAULT_CONFIG, parseConfig, SEQUENCE_GROUP_NAMES, type Config, type ConfigInput } from '../../../../shared/config';
 import { SPEAKER_DEPENDENT_LABEL } from '../../../../shared/experiments';
 import { tempDir } from '../../../helpers/fixtureCorpus';
 import { repredictTestClips } from '../../../helpers/reproduce';
@@ -82,12 +86,50 @@ describe('runExperiment', () => {
     expect(Math.max(...pre.scaler.mean.map(Math.abs))).toBeLessThan(1);
   });
 
-  it.each(['cnn', 'lstm'] as const)('%s trains a few epochs on the frame sequence and saves a reloadable model', async (name) => {
-    const r = await run(quick({ epochs: 2, batch_size: 32 }, { name, hidden_layers: [64], dropout_rates: [0.3] }), name);
+  it.each([
+    ['cnn', ['mfcc', 'logmel'], 104],
+    ['lstm', [...SEQUENCE_GROUP_NAMES], 201],
+  ] as const)('%s on features.sequence %j trains on %i channels per frame; the reloaded model repeats its test predictions', async (name, sequence, channels) => {
+    const r = await run(cfg({ features: { sequence: [...sequence] }, model: { name, hidden_layers: [64], dropout_rates: [0.3], ensemble: 1 }, training: { epochs: 2, test_actors: [7, 8], validation_actors: [5, 6] } }), name);
     expect(r).toMatchObject({ status: 'finished', epochsRun: 2 });
-    const pre = JSON.parse(fs.readFileSync(path.join(r.artifacts.dir, 'preprocessor.json'), 'utf8')) as { input: string; sampleShape: number[] };
-    expect(pre).toMatchObject({ input: 'sequence', sampleShape: [130, 104] });
-    (await loadModelFiles(r.artifacts.dir)).dispose();
+    const pre = JSON.parse(fs.readFileSync(path.join(r.artifacts.dir, 'preprocessor.json'), 'utf8')) as { input: string; sampleShape: number[]; featureNames: string[]; featureConfig: { hash: string } };
+    expect(pre).toMatchObject({ input: 'sequence', sampleShape: [130, channels] });
+    expect(pre.featureNames).toEqual(modelSampleLayout('sequence', featureSpec(DEFAULT_CONFIG).dsp, sequence).featureNames);
+    // Through the prediction path (layout read back from featureNames, the actor's own statistics):
+    // the labels the evaluation recorded.
+    const predictor = await loadPredictor(r.artifacts.dir);
+    try {
+      const saved = JSON.parse(fs.readFileSync(path.join(r.artifacts.dir, 'test_predictions.json'), 'utf8')) as Array<{ clipId: number; predicted: string }>;
+      const actorOf = (id: number) => (db.prepare('SELECT actor FROM clips WHERE id = ?').get(id) as { actor: number }).actor;
+      const again = saved.map(({ clipId }) => {
+        const x = modelSample(predictor.sampleLayout, readFeatures(db, clipId, pre.featureConfig.hash) as NonNullable<ReturnType<typeof readFeatures>>);
+        const speaker = speakerScalerFromDb(db, datasetId, actorOf(clipId), pre.featureConfig.hash, predictor.sampleLayout);
+        if (!('scaler' in speaker)) throw new Error(speaker.reason);
+        const p = predictorProbabilities(predictor, x, speaker.scaler);
+        return predictor.preprocessor.labels[argmaxRows(p, p.length)[0] as number];
+      });
+      expect(again).toEqual(saved.map((s) => s.predicted));
+    } finally {
+      disposePredictor(predictor);
+    }
+  });
+
+  it('ensemble_validation rotate: the validation actors join training, each tower stops on its own group of actors, and the split says so', async () => {
+    const r = await run(quick({ epochs: 2, ensemble_validation: 'rotate' }, { ensemble: 3, hidden_layers: [32], dropout_rates: [0.3] }), 'rotate');
+    expect(r.status).toBe('finished');
+    expect(r.split).toMatchObject({ trainActors: [1, 2, 3, 4, 5, 6], validationActors: [], testActors: [7, 8], counts: { train: 6 * 44, validation: 0, test: 2 * 44 } });
+    const groups = r.split.towerValidation?.groups ?? [];
+    expect(groups).toHaveLength(3);
+    expect(groups.flat().sort()).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(fs.readFileSync(path.join(r.artifacts.dir, 'results_summary.txt'), 'utf8')).toContain('validation rotated over the training actors, each network of the ensemble stopping on its own group: [');
+    // A former validation actor's clip is now "seen in training", not "seen in validation".
+    const e = getExperiment(db, r.experimentId);
+    const clip = db.prepare('SELECT id, actor FROM clips WHERE dataset_id = ? AND actor = 5 LIMIT 1').get(datasetId) as { id: number; actor: number };
+    expect(clipStanding(e, { ...clip, datasetId }, { deployedFold: null, testClipIds: null })).toMatchObject({ role: 'train', heldOut: false });
+    // The same config with shared validation keeps actors 5 and 6 for validation only.
+    const shared = await run(quick({ epochs: 1 }, { ensemble: 3, hidden_layers: [32], dropout_rates: [0.3] }), 'shared');
+    expect(shared.split).toMatchObject({ trainActors: [1, 2, 3, 4], validationActors: [5, 6] });
+    expect(shared.split.towerValidation).toBeUndefined();
   });
 
   it('actor k-fold: every actor is test exactly once; results are mean ± sd with a pooled confusion matrix', async () => {

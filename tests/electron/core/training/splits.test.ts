@@ -5,6 +5,7 @@ import {
   actorSplit,
   splitClips,
   stratifiedSplit,
+  towerGroups,
   type ActorSplitOptions,
   type SplitClip,
 } from '../../../../electron/core/training/splits';
@@ -301,5 +302,42 @@ describe('splitClips', () => {
     const strat = splitClips(ALL, { ...t, split: 'stratified' });
     expect(strat.kind).toBe('stratified');
     expect(strat.speakerDependent).toBe(true);
+  });
+});
+
+describe('towerGroups (training.ensemble_validation: rotate)', () => {
+  const pool = ravdessClips(range(1, 20));
+
+  it('by actor: every actor in exactly one of the groups, clips follow their actor, both genders in each, seeded', () => {
+    const g = towerGroups(pool, 5, 42, true);
+    expect(g.by).toBe('actor');
+    expect(g.actors).toHaveLength(5);
+    expect(sorted(g.actors.flat())).toEqual(range(1, 20));
+    g.actors.forEach((actors) => {
+      expect(actors).toHaveLength(4);
+      expect(genders(actors)).toEqual(new Set(['male', 'female']));
+    });
+    pool.forEach((c, i) => expect(g.actors[g.groupOf[i] as number]).toContain(c.actor));
+    expect(towerGroups(pool, 5, 42, true)).toEqual(g);
+    expect(towerGroups(pool, 5, 43, true).actors).not.toEqual(g.actors);
+    // The clips' order does not matter.
+    const reversed = [...pool].reverse();
+    expect(towerGroups(reversed, 5, 42, true).actors).toEqual(g.actors);
+  });
+
+  it('fewer actors than towers: one group per actor', () => {
+    const g = towerGroups(ravdessClips([1, 2, 3]), 5, 42, true);
+    expect(g.actors.map((a) => a.length)).toEqual([1, 1, 1]);
+    expect(() => towerGroups(ravdessClips([4]), 5, 42, true)).toThrow(/at least 2 actors outside the test set, got 1/);
+    expect(() => towerGroups(pool, 1, 42, true)).toThrow(/at least 2 towers/);
+  });
+
+  it('by clip (stratified): each class dealt evenly over the groups', () => {
+    const g = towerGroups(pool, 4, 42, false);
+    expect(g.by).toBe('clip');
+    for (let label = 0; label < 6; label++) {
+      const counts = [0, 1, 2, 3].map((k) => pool.filter((c, i) => c.label === label && g.groupOf[i] === k).length);
+      expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
+    }
   });
 });
