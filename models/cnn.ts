@@ -20,6 +20,10 @@
  * figures are on raw features; with speaker normalisation (`per_actor`, the default since): actor split
  * 0.764 (logreg 0.764), 6-fold 0.785 ± 0.045 (logreg 0.771 ± 0.033), ensemble 1, 554 s.
  *
+ * On every frame group (`features.sequence` all six, 201 channels; recipe.ts `cnn-all`, one network): actor
+ * split 0.782 (logreg 0.764 in the same run), 6-fold 0.772 ± 0.060 (logreg 0.771 ± 0.033), 1260 s on a
+ * shared machine — no gain on the k-fold, so the default stays MFCC + log-mel.
+ *
  * Why 1-D over time rather than the frames × features grid as a 1-channel image: the channels are two
  * different feature groups side by side (a 2-D kernel straddling the log-mel/MFCC boundary means
  * nothing, and MFCC order is not a frequency axis), and a 2-D net of similar depth needs one to two

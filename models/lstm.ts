@@ -17,6 +17,10 @@
  * are on raw features; with speaker normalisation (`per_actor`, the default since): actor split 0.732
  * (logreg 0.764), 6-fold 0.770 ± 0.050 (logreg 0.771 ± 0.033), ensemble 1, 736 s.
  *
+ * On every frame group (`features.sequence` all six, 201 channels; recipe.ts `lstm-all`, one network):
+ * actor split 0.782 (logreg 0.764 in the same run), 6-fold 0.743 ± 0.047 (logreg 0.771 ± 0.033) — worse
+ * on the k-fold, so the default stays MFCC + log-mel.
+ *
  * Why pool time first: tfjs runs an LSTM one step at a time in JavaScript (~100 small kernels per step
  * forwards and backwards), so the step count, not the arithmetic, sets the cost. Averaging 4 frames
  * (≈ 93 ms, still shorter than a syllable) turns 130 frames into 32 steps, and the shorter sequence is

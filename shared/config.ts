@@ -140,7 +140,7 @@ const trainingSchema = z
      * tower k trains on every group but k, and early stopping watches each clip's loss under the towers
      * that held it out. Every non-test actor then trains most towers, and stopping is decided on all of them.
      */
-    ensemble_validation: z.enum(['shared', 'rotate']).default('shared'),
+    ensemble_validation: z.enum(['shared', 'rotate']).default('rotate'),
     l2: z.number().min(0).max(1).default(0.0001),
     batch_norm: z.boolean().default(true),
     /** Balanced class weights (RAVDESS neutral has half the clips of the others). */

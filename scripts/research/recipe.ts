@@ -85,6 +85,11 @@ const CANDIDATES: Candidate[] = [
   { label: 'mix0.4', over: { training: { mixup: 0.4 } } },
   { label: 'noise0.5', over: { model: { input_noise: 0.5 } } },
   { label: 'ens10', over: { model: { ensemble: 10 } } },
+  // Rotated ensemble validation (the default since) against every tower stopping on the same 2 actors.
+  { label: 'shared', over: { training: { ensemble_validation: 'shared' } } },
+  // The sequence models on every frame group (features.sequence) instead of MFCC + log-mel.
+  { label: 'cnn-all', over: { model: { name: 'cnn', ensemble: 1 }, features: { sequence: ['mfcc', 'deltas', 'logmel', 'spectral', 'temporal', 'chroma'] } } },
+  { label: 'lstm-all', over: { model: { name: 'lstm', ensemble: 1 }, features: { sequence: ['mfcc', 'deltas', 'logmel', 'spectral', 'temporal', 'chroma'] } } },
   // On raw features, not measured (stopped for time): mixup and a longer patience on top of the ensemble.
   { label: 's128-n0.3-sm-e5-mix0.4', over: small([128], [0.5], { ensemble: 5 }, { mixup: 0.4 }) },
   { label: 's128-n0.3-sm-e5-p30', over: small([128], [0.5], { ensemble: 5 }, { early_stopping: { patience: 30, smoothing: 0.7 } }) },

@@ -163,6 +163,20 @@ describe('Train view: the config form', () => {
     expect(group()).toBeTruthy();
   });
 
+  it('ensemble validation shows for an ensemble of 2 or more networks; Start sends it', async () => {
+    const { engine } = await openTrain();
+    expect((screen.getByLabelText('Ensemble validation') as HTMLSelectElement).value).toBe('rotate');
+    await type('Ensemble size', '1');
+    expect(screen.queryByLabelText('Ensemble validation')).toBeNull();
+    await type('Ensemble size', '3');
+    await fireEvent.change(screen.getByLabelText('Ensemble validation'), { target: { value: 'shared' } });
+    await fireEvent.click(startButton());
+    await waitFor(() => expect(engine.callsOf('training.start')).toHaveLength(1));
+    const [call] = engine.callsOf('training.start') as Array<{ config: typeof DEFAULT_CONFIG }>;
+    expect(call?.config.training.ensemble_validation).toBe('shared');
+    expect(call?.config.model.ensemble).toBe(3);
+  });
+
   it("svm shows C and gamma ('scale' or a number); Start sends both", async () => {
     const { engine } = await openTrain();
     expect(screen.queryByLabelText('RBF gamma')).toBeNull();

@@ -33,7 +33,7 @@ const config = (training: Record<string, unknown>) => ({ training: { test_actors
 
 describe('training as an engine job', () => {
   it('training.start returns a job id at once; epochs arrive as training.epoch events; the run is listed', async () => {
-    const start = await dispatch(engine.handlers, 'training.start', { datasetId, config: config({ epochs: 3 }), name: 'job run' });
+    const start = await dispatch(engine.handlers, 'training.start', { datasetId, config: config({ epochs: 3, ensemble_validation: 'shared' }), name: 'job run' });
     expect(start).toMatchObject({ ok: true, value: { jobId: expect.stringMatching(/^job-/) } });
     const jobId = (start as { value: { jobId: string } }).value.jobId;
     const end = await finishedOf(jobId);

@@ -62,6 +62,15 @@ export const FIELDS: readonly FieldSpec[] = [
   { key: 'model.input_noise', label: 'Input noise (σ)', kind: 'number', section: 'model', step: 'any', hint: 'Gaussian noise on the standardised inputs while training; 0 = none', when: neural },
   { key: 'model.ensemble', label: 'Ensemble size', kind: 'number', section: 'model', step: '1', hint: 'independently initialised networks, softmaxes averaged; 1 = one network', when: neural },
   {
+    key: 'training.ensemble_validation',
+    label: 'Ensemble validation',
+    kind: 'select',
+    section: 'model',
+    options: ['rotate', 'shared'],
+    hint: 'rotate: each network stops on its own group of the non-test actors and trains on the rest; shared: all stop on the validation actors',
+    when: (v) => neural(v) && Number(v['model.ensemble']) >= 2,
+  },
+  {
     key: 'model.C',
     label: 'C (inverse regularisation)',
     kind: 'number',

@@ -52,7 +52,7 @@ describe('runExperiment', () => {
     const r = await run(quick(), 'dnn actor');
     const selection = activeBackend();
     expect(selection).not.toBeNull();
-    expect(r).toMatchObject({ status: 'finished', backend: selection?.backend, backendReason: selection?.reason, epochsRun: 3, split: { kind: 'actor', speakerDependent: false, testActors: [7, 8], validationActors: [5, 6] } });
+    expect(r).toMatchObject({ status: 'finished', backend: selection?.backend, backendReason: selection?.reason, epochsRun: 3, split: { kind: 'actor', speakerDependent: false, testActors: [7, 8], trainActors: [1, 2, 3, 4, 5, 6], validationActors: [] } });
     expect(r.artifacts.files.sort()).toEqual([...ARTIFACT_FILES].sort());
     for (const f of ARTIFACT_FILES) expect(fs.statSync(path.join(r.artifacts.dir, f)).size, f).toBeGreaterThan(0);
     expect(fs.existsSync(path.join(r.artifacts.dir, PARTIAL_MARK))).toBe(false);
@@ -64,7 +64,7 @@ describe('runExperiment', () => {
     expect(again).toEqual(saved);
   });
 
-  it('the scaler is fitted on training actors only (never on validation or test clips)', async () => {
+  it('the scaler is fitted on training actors only (never on test clips; with rotated validation the validation actors train too)', async () => {
     const r = await run(quick({ epochs: 1 }), 'scaler');
     const pre = JSON.parse(fs.readFileSync(path.join(r.artifacts.dir, 'preprocessor.json'), 'utf8')) as { scaler: { mean: number[] }; speakerNormalization: { mode: string; fallback: { mean: number[] } } };
     // Speaker-normalised (the default): the global statistics a model keeps for files of unknown speakers
@@ -78,7 +78,7 @@ describe('runExperiment', () => {
       for (const { id } of rows) (readFeatures(db, id, hash) as { stats: Float32Array }).stats.forEach((v, d) => (sum[d] = (sum[d] as number) + v));
       return Array.from(sum, (s) => s / rows.length);
     };
-    const trainMean = meanOver([1, 2, 3, 4]);
+    const trainMean = meanOver([1, 2, 3, 4, 5, 6]);
     const allMean = meanOver([1, 2, 3, 4, 5, 6, 7, 8]);
     const maxDiff = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - (b[i] as number)) / Math.max(1, Math.abs(v))));
     expect(maxDiff(globalMean, trainMean)).toBeLessThan(1e-4);
@@ -114,8 +114,8 @@ describe('runExperiment', () => {
     }
   });
 
-  it('ensemble_validation rotate: the validation actors join training, each tower stops on its own group of actors, and the split says so', async () => {
-    const r = await run(quick({ epochs: 2, ensemble_validation: 'rotate' }, { ensemble: 3, hidden_layers: [32], dropout_rates: [0.3] }), 'rotate');
+  it('ensemble_validation rotate (the default): the validation actors join training, each tower stops on its own group of actors, and the split says so', async () => {
+    const r = await run(quick({ epochs: 2 }, { ensemble: 3, hidden_layers: [32], dropout_rates: [0.3] }), 'rotate (the default)');
     expect(r.status).toBe('finished');
     expect(r.split).toMatchObject({ trainActors: [1, 2, 3, 4, 5, 6], validationActors: [], testActors: [7, 8], counts: { train: 6 * 44, validation: 0, test: 2 * 44 } });
     const groups = r.split.towerValidation?.groups ?? [];
@@ -127,7 +127,7 @@ describe('runExperiment', () => {
     const clip = db.prepare('SELECT id, actor FROM clips WHERE dataset_id = ? AND actor = 5 LIMIT 1').get(datasetId) as { id: number; actor: number };
     expect(clipStanding(e, { ...clip, datasetId }, { deployedFold: null, testClipIds: null })).toMatchObject({ role: 'train', heldOut: false });
     // The same config with shared validation keeps actors 5 and 6 for validation only.
-    const shared = await run(quick({ epochs: 1 }, { ensemble: 3, hidden_layers: [32], dropout_rates: [0.3] }), 'shared');
+    const shared = await run(quick({ epochs: 1, ensemble_validation: 'shared' }, { ensemble: 3, hidden_layers: [32], dropout_rates: [0.3] }), 'shared');
     expect(shared.split).toMatchObject({ trainActors: [1, 2, 3, 4], validationActors: [5, 6] });
     expect(shared.split.towerValidation).toBeUndefined();
   });
