@@ -27,5 +27,8 @@ export { chromaFilterbank, chromaStft } from './chroma';
 export type { FramingOptions, ZcrOptions } from './temporal';
 export { rms, zeroCrossingRate } from './temporal';
 
+export type { PitchOptions, PitchTrack } from './pitch';
+export { hzToSemitones27_5, pyin } from './pitch';
+
 export type { ExtractedFeatures, FeatureGroup, FeatureLayout, FeatureOptions, ResolvedFeatureOptions } from './extract';
 export { DEFAULT_FEATURE_OPTIONS, extractFeatures, featureLayout, frameStats, resolveFeatureOptions } from './extract';
