@@ -30,5 +30,8 @@ export { rms, zeroCrossingRate } from './temporal';
 export type { PitchOptions, PitchTrack } from './pitch';
 export { hzToSemitones27_5, pyin } from './pitch';
 
+export type { HnrOptions } from './hnr';
+export { harmonicsToNoiseRatio } from './hnr';
+
 export type { ExtractedFeatures, FeatureGroup, FeatureLayout, FeatureOptions, ResolvedFeatureOptions } from './extract';
 export { DEFAULT_FEATURE_OPTIONS, extractFeatures, featureLayout, frameStats, resolveFeatureOptions } from './extract';
