@@ -33,5 +33,8 @@ export { hzToSemitones27_5, pyin } from './pitch';
 export type { HnrOptions } from './hnr';
 export { harmonicsToNoiseRatio } from './hnr';
 
+export type { Perturbation, PerturbationOptions, Pulse } from './perturbation';
+export { glottalPulses, perturbation } from './perturbation';
+
 export type { ExtractedFeatures, FeatureGroup, FeatureLayout, FeatureOptions, ResolvedFeatureOptions } from './extract';
 export { DEFAULT_FEATURE_OPTIONS, extractFeatures, featureLayout, frameStats, resolveFeatureOptions } from './extract';
