@@ -120,7 +120,9 @@ async function benchTrain(): Promise<void> {
  * config and only `model.name` changed — what a user gets by picking the architecture. Select with
  * `BENCH_MODELS=logreg,svm` and `BENCH_SPLITS=actor,kfold,stratified` (default: every model, actor + kfold);
  * `BENCH_SPEAKER_NORM=per_actor,none` also runs every model without speaker normalisation (default: the
- * config's own, per_actor), each beside the logreg of the same normalisation.
+ * config's own, per_actor), each beside the logreg of the same normalisation. `BENCH_SEQUENCE_ENSEMBLE=N`
+ * trains `cnn` and `lstm` with `model.ensemble: N` instead of the config's (their 6-fold runs take
+ * 10–25 minutes per network on 2 cores); the header says so.
  */
 async function benchAccuracy(): Promise<void> {
   const { getExperiment } = await import('../electron/core/experiments/store');
@@ -140,9 +142,13 @@ async function benchAccuracy(): Promise<void> {
     if (n !== 'per_actor' && n !== 'none') throw new Error(`BENCH_SPEAKER_NORM: ${n} is not per_actor or none`);
     return n;
   });
+  const sequenceEnsemble = process.env.BENCH_SEQUENCE_ENSEMBLE === undefined ? null : Number(process.env.BENCH_SEQUENCE_ENSEMBLE);
+  if (sequenceEnsemble !== null && !(Number.isInteger(sequenceEnsemble) && sequenceEnsemble >= 1)) throw new Error(`BENCH_SEQUENCE_ENSEMBLE: ${process.env.BENCH_SEQUENCE_ENSEMBLE} is not an integer ≥ 1`);
+  const modelOf = (name: string): Record<string, unknown> => (sequenceEnsemble !== null && (name === 'cnn' || name === 'lstm') ? { name, ensemble: sequenceEnsemble } : { name });
   const p = await preparedCorpus();
   try {
-    console.log(`accuracy — 1440-clip demo corpus, 6 emotions; configs/default.yaml with only model.name changed; ${os.availableParallelism()} cores, Node ${process.version}`);
+    const sequenceNote = sequenceEnsemble === null ? '' : ` (cnn and lstm with model.ensemble ${sequenceEnsemble})`;
+    console.log(`accuracy — 1440-clip demo corpus, 6 emotions; configs/default.yaml with only model.name changed${sequenceNote}; ${os.availableParallelism()} cores, Node ${process.version}`);
     type Row = { model: string; split: string; norm: string; acc: number; sd: number | null; f1: number; experiment: Experiment; seconds: number; backend: string; testActors: string };
     const rows: Row[] = [];
     for (const split of splits) {
@@ -150,7 +156,7 @@ async function benchAccuracy(): Promise<void> {
         const r = await runExperiment({
           db: p.db,
           datasetId: p.datasetId,
-          config: config({ model: { name }, training: split.training, features: { speaker_normalization: norm } }),
+          config: config({ model: modelOf(name), training: split.training, features: { speaker_normalization: norm } }),
           name: `accuracy ${name} ${split.label} ${norm}`,
           artifactsRoot: p.artifactsRoot,
           extract: { pool: p.pool },
