@@ -36,5 +36,8 @@ export { harmonicsToNoiseRatio } from './hnr';
 export type { Perturbation, PerturbationOptions, Pulse } from './perturbation';
 export { glottalPulses, perturbation } from './perturbation';
 
+export type { FormantOptions, FormantTrack } from './formants';
+export { burg, formants, lpc, polynomialRoots } from './formants';
+
 export type { ExtractedFeatures, FeatureGroup, FeatureLayout, FeatureOptions, ResolvedFeatureOptions } from './extract';
 export { DEFAULT_FEATURE_OPTIONS, extractFeatures, featureLayout, frameStats, resolveFeatureOptions } from './extract';
