@@ -239,18 +239,23 @@ export function pyin(samples: Float32Array, options: PitchOptions): PitchTrack {
       const v = s < nBins ? 0 : 1;
       const bin = s - v * nBins;
       const into = bestInto[v] as Float64Array;
+      const fromV = fromState[v] as Int32Array;
+      const lo = bin - half > 0 ? bin - half : 0;
+      const hi = bin + half < nBins - 1 ? bin + half : nBins - 1;
       let best = Number.NEGATIVE_INFINITY;
-      let arg = 0;
-      for (let j = Math.max(0, bin - half); j <= Math.min(nBins - 1, bin + half); j++) {
-        const x = (into[j] as number) + (logLocal[j * width + bin - j + half] as number);
+      let argJ = lo;
+      // logLocal[j·width + (bin − j + half)]: the index falls by width − 1 per step of j.
+      let k = lo * width + bin - lo + half;
+      for (let j = lo; j <= hi; j++, k += width - 1) {
+        const x = (into[j] as number) + (logLocal[k] as number);
         if (x > best) {
           best = x;
-          arg = (fromState[v] as Int32Array)[j] as number;
+          argJ = j;
         }
       }
       if (best === Number.NEGATIVE_INFINITY) best = logEps;
       next[s] = best + (obs[s] as number);
-      back[t * states + s] = arg;
+      back[t * states + s] = fromV[argJ] as number;
     }
     [value, next] = [next, value];
   }
