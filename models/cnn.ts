@@ -105,10 +105,9 @@ export function buildCnn(spec: ModelBuildSpec, options: Partial<CnnOptions> = {}
 export const CNN_MODEL: ModelDefinition = {
   name: 'cnn',
   input: 'sequence',
-  sequenceGroups: ['mfcc', 'logmel'],
   build: (spec) => buildCnn(spec),
   describe: () =>
-    `1-D convolutional network over time on each frame’s MFCCs and log-mel bands: ${CNN_DEFAULTS.filters.length} blocks of ` +
+    `1-D convolutional network over time on each frame’s features.sequence channels (MFCCs and log-mel bands by default): ${CNN_DEFAULTS.filters.length} blocks of ` +
     `Conv1D (${CNN_DEFAULTS.filters.join('/')} filters, ${CNN_DEFAULTS.kernelSize} frames wide) with batch normalisation ` +
     `(training.batch_norm), ReLU, max-pooling by 2 and dropout ${CNN_DEFAULTS.blockDropout}; statistics pooling over time ` +
     '(mean and standard deviation of every filter), concatenated with the mean and standard deviation over time of every ' +

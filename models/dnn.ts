@@ -29,7 +29,6 @@ export function buildDnn(spec: ModelBuildSpec): tf.LayersModel {
 export const DNN_MODEL: ModelDefinition = {
   name: 'advanced_dnn',
   input: 'stats',
-  sequenceGroups: [],
   build: buildDnn,
   describe: () =>
     'Dense network on each clip’s feature statistics (mean and standard deviation of every feature over ' +

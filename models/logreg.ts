@@ -250,7 +250,6 @@ export function setLogregWeights(model: tf.LayersModel, fit: Pick<LogregFit, 'co
 export const LOGREG_MODEL: ModelDefinition = {
   name: 'logreg',
   input: 'stats',
-  sequenceGroups: [],
   fit: (data, spec) => {
     const fit = fitLogisticRegression(data.x, data.labels, data.dims, spec.nClasses, { C: spec.config.C, balanced: spec.balanced });
     const model = buildLogreg(data.dims, spec.nClasses);

@@ -85,10 +85,9 @@ export function buildLstm(spec: ModelBuildSpec, options: Partial<LstmOptions> = 
 export const LSTM_MODEL: ModelDefinition = {
   name: 'lstm',
   input: 'sequence',
-  sequenceGroups: ['mfcc', 'logmel'],
   build: (spec) => buildLstm(spec),
   describe: () =>
-    `LSTM over each clip’s MFCCs and log-mel bands: frames averaged in groups of ${LSTM_DEFAULTS.timePool}, one ` +
+    `LSTM over each clip’s features.sequence channels (MFCCs and log-mel bands by default): frames averaged in groups of ${LSTM_DEFAULTS.timePool}, one ` +
     `${LSTM_DEFAULTS.bidirectional ? 'bidirectional ' : ''}LSTM of ${LSTM_DEFAULTS.units} units whose outputs are pooled over ` +
     'time by mean and standard deviation, concatenated with the mean and standard deviation over time of every input ' +
     'channel (batch-normalised); one Dense layer of model.hidden_layers[0] units with batch normalisation (training.batch_norm), ReLU and dropout ' +

@@ -645,7 +645,6 @@ export function svmModel(fit: SvmFit): tf.LayersModel {
 export const SVM_MODEL: ModelDefinition = {
   name: 'svm',
   input: 'stats',
-  sequenceGroups: [],
   fit: (data, spec) =>
     svmModel(
       fitSvm(data.x, data.labels, data.dims, spec.nClasses, {

@@ -39,12 +39,6 @@ export interface ModelBuildSpec {
 interface ModelDefinitionBase {
   name: ModelName;
   input: ModelInput;
-  /**
-   * For 'sequence' models: the feature groups (names from `featureLayout().groups`) the model is meant
-   * to read, in layout order; the trainer selects these columns of each clip's sequence. Empty for
-   * 'stats' models, which read the whole stats vector.
-   */
-  sequenceGroups: readonly string[];
   /** One paragraph for the UI and run records: what the architecture is and which settings it uses. */
   describe(): string;
 }

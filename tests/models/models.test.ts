@@ -98,7 +98,8 @@ describe('registry', () => {
     expect(MODEL_REGISTRY.logreg.input).toBe('stats');
     expect(MODEL_REGISTRY.advanced_dnn.input).toBe('stats');
     expect(MODEL_REGISTRY.cnn.input).toBe('sequence');
-    expect(MODEL_REGISTRY.lstm.sequenceGroups).toEqual(['mfcc', 'logmel']);
+    // What the sequence models read is the config's (features.sequence), the seed's groups by default.
+    expect(DEFAULT_CONFIG.features.sequence).toEqual(['mfcc', 'logmel']);
     for (const name of NAMES) {
       expect(MODEL_REGISTRY[name].name).toBe(name);
       expect(MODEL_REGISTRY[name].describe()).toMatch(name === 'svm' ? /Platt probabilities/ : /softmax/);

@@ -24,9 +24,6 @@ const SEQUENCE_GROUP_PARTS: Record<SequenceGroupName, readonly string[]> = {
   chroma: ['chroma'],
 };
 
-/** The seed's sequence channels, and what a model folder written before `features.sequence` holds. */
-export const DEFAULT_SEQUENCE_GROUPS: readonly SequenceGroupName[] = ['mfcc', 'logmel'];
-
 /** How one clip's features become one model sample: the single definition training and prediction share. */
 export interface ModelSampleLayout {
   input: ModelInput;
@@ -40,7 +37,7 @@ export interface ModelSampleLayout {
  * The sample layout for `input`: every stat for 'stats'; for 'sequence' the channels of `sequence`'s
  * groups, in the order they lie in the feature sequence.
  */
-export function modelSampleLayout(input: ModelInput, dsp: DspOptions, sequence: readonly SequenceGroupName[] = DEFAULT_SEQUENCE_GROUPS): ModelSampleLayout {
+export function modelSampleLayout(input: ModelInput, dsp: DspOptions, sequence: readonly SequenceGroupName[]): ModelSampleLayout {
   const layout = featureLayout(dsp);
   if (input === 'stats') return { input, featureNames: layout.statNames, channelIndex: [] };
   const wanted = new Set(sequence.flatMap((g) => SEQUENCE_GROUP_PARTS[g]));

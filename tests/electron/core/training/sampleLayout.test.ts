@@ -48,7 +48,7 @@ describe('features.sequence: the channels a sequence model sees', () => {
   it('a saved model’s layout is read back from its featureNames (any groups; unknown or repeated names refused)', () => {
     const chosen = modelSampleLayout('sequence', dsp, ['mfcc', 'chroma']);
     expect(sampleLayoutFromNames('sequence', dsp, chosen.featureNames)).toEqual(chosen);
-    expect(sampleLayoutFromNames('stats', dsp, layout.statNames)).toEqual(modelSampleLayout('stats', dsp));
+    expect(sampleLayoutFromNames('stats', dsp, layout.statNames)).toEqual(modelSampleLayout('stats', dsp, DEFAULT_CONFIG.features.sequence));
     expect(() => sampleLayoutFromNames('sequence', dsp, ['mfcc_0', 'pitch_0'])).toThrow(/"pitch_0" is not a channel/);
     expect(() => sampleLayoutFromNames('sequence', dsp, ['mfcc_0', 'mfcc_0'])).toThrow(/twice/);
     expect(() => sampleLayoutFromNames('stats', dsp, layout.statNames.slice(1))).toThrow(/stats layout/);
