@@ -234,3 +234,32 @@ export function toCoefficientMajor(m: FrameMatrix): FloatMatrix {
   }
   return { rows: m.dims, cols: m.frames, data: out };
 }
+
+/**
+ * Autocorrelation r(τ) = Σ_j x_j·x_{j+τ} of frames up to `frameLength` samples, by FFT zero-padded to
+ * twice that (so no wrap-around). The returned function reuses its buffers: the array it returns
+ * (lags 0 … frameLength − 1) is overwritten by the next call.
+ */
+export function fftAutocorrelation(frameLength: number): (x: ArrayLike<number>) => Float64Array {
+  const n = 2 * frameLength;
+  const fft = new FFT(n);
+  const input = new Float64Array(n);
+  const spectrum = fft.createComplexArray() as number[];
+  const power = fft.createComplexArray() as number[];
+  const back = fft.createComplexArray() as number[];
+  const r = new Float64Array(frameLength);
+  return (x) => {
+    input.fill(0);
+    for (let j = 0; j < Math.min(x.length, frameLength); j++) input[j] = x[j] as number;
+    fft.realTransform(spectrum, input);
+    fft.completeSpectrum(spectrum);
+    for (let k = 0; k < n; k++) {
+      power[2 * k] = (spectrum[2 * k] as number) ** 2 + (spectrum[2 * k + 1] as number) ** 2;
+      power[2 * k + 1] = 0;
+    }
+    fft.inverseTransform(back, power);
+    for (let lag = 0; lag < frameLength; lag++) r[lag] = back[2 * lag] as number;
+    return r;
+  };
+}
+

@@ -7,7 +7,7 @@
  * For a periodic signal plus white noise r′(T0) = P_harmonic / (P_harmonic + P_noise), so this is the
  * ratio of the two powers. Unvoiced frames are NaN.
  */
-import FFT from 'fft.js';
+import { fftAutocorrelation } from './dsp';
 import type { PitchTrack } from './pitch';
 
 export interface HnrOptions {
@@ -20,34 +20,16 @@ export interface HnrOptions {
 /** r′ is kept within [1e-6, 1 − 1e-6], so HNR stays within ±60 dB (a perfectly periodic frame is not Infinity). */
 const MAX_R = 1 - 1e-6;
 
-/** Autocorrelation of `x` (length n) at lags 0 … maxLag via FFT of size ≥ 2n. */
-function autocorrelation(x: Float64Array, fft: FFT, maxLag: number): Float64Array {
-  const size = fft.size;
-  const input = new Float64Array(size);
-  input.set(x);
-  const spec = fft.createComplexArray() as number[];
-  fft.realTransform(spec, input);
-  fft.completeSpectrum(spec);
-  for (let k = 0; k < size; k++) {
-    spec[2 * k] = (spec[2 * k] as number) ** 2 + (spec[2 * k + 1] as number) ** 2;
-    spec[2 * k + 1] = 0;
-  }
-  const out = fft.createComplexArray() as number[];
-  fft.inverseTransform(out, spec);
-  const r = new Float64Array(maxLag + 1);
-  for (let lag = 0; lag <= maxLag; lag++) r[lag] = out[2 * lag] as number;
-  return r;
-}
-
 /** HNR in dB per frame of `pitch` (NaN where unvoiced or silent). */
 export function harmonicsToNoiseRatio(samples: Float32Array, pitch: PitchTrack, options: HnrOptions): Float32Array {
   const { sampleRate: sr, frameLength = 2048, hopLength = 512 } = options;
   const padded = new Float32Array((pitch.frames - 1) * hopLength + frameLength);
   padded.set(samples.subarray(0, Math.min(samples.length, padded.length - frameLength / 2)), frameLength / 2);
-  const fft = new FFT(2 * frameLength);
+  const autocorrelation = fftAutocorrelation(frameLength);
   const window = Float64Array.from({ length: frameLength }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / frameLength));
   const maxLag = frameLength / 2;
-  const rw = autocorrelation(window, fft, maxLag);
+  // A copy: the autocorrelation's buffer is reused by the frames' calls.
+  const rw = Float64Array.from(autocorrelation(window));
   const out = new Float32Array(pitch.frames).fill(Number.NaN);
   const frame = new Float64Array(frameLength);
   for (let t = 0; t < pitch.frames; t++) {
@@ -58,7 +40,7 @@ export function harmonicsToNoiseRatio(samples: Float32Array, pitch: PitchTrack, 
     for (let i = 0; i < frameLength; i++) mean += padded[start + i] as number;
     mean /= frameLength;
     for (let i = 0; i < frameLength; i++) frame[i] = ((padded[start + i] as number) - mean) * (window[i] as number);
-    const rx = autocorrelation(frame, fft, maxLag);
+    const rx = autocorrelation(frame);
     const r0 = rx[0] as number;
     if (!(r0 > 0)) continue;
     const normalised = (lag: number): number => (rx[lag] as number) / r0 / ((rw[lag] as number) / (rw[0] as number));

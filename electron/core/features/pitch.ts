@@ -12,8 +12,7 @@
  * to switch voicing per frame, is decoded by Viterbi. The voicing probability is the frame's total
  * candidate weight. F0 is the decoded bin's centre frequency (10-cent resolution, as librosa's).
  */
-import FFT from 'fft.js';
-import { centredFrameCount } from './dsp';
+import { centredFrameCount, fftAutocorrelation } from './dsp';
 
 export interface PitchOptions {
   sampleRate: number;
@@ -62,26 +61,17 @@ function betaCdf(x: number, a: number, b: number): number {
 
 /**
  * d′ over periods minPeriod … maxPeriod for one frame (`out[τ − minPeriod]`), as librosa 0.11 computes
- * it over the whole frame: d(τ) = 2·(r(0) − r(τ)) − Σ_{j<τ} x_j², with r the frame's autocorrelation (by
- * FFT), then d′(τ) = d(τ)·τ / Σ_{k=1..τ} d(k).
+ * it over the whole frame: d(τ) = 2·(r(0) − r(τ)) − Σ_{j<τ} x_j², with r the frame's autocorrelation
+ * (`fftAutocorrelation`), then d′(τ) = d(τ)·τ / Σ_{k=1..τ} d(k).
  */
-function cmndf(frame: Float32Array, minPeriod: number, maxPeriod: number, kernel: CorrelationKernel, out: Float64Array): void {
-  const { fft, a, specA, prod, corr } = kernel;
-  a.fill(0);
-  for (let j = 0; j < frame.length; j++) a[j] = frame[j] as number;
-  fft.realTransform(specA, a);
-  fft.completeSpectrum(specA);
-  for (let k = 0; k < specA.length / 2; k++) {
-    prod[2 * k] = (specA[2 * k] as number) ** 2 + (specA[2 * k + 1] as number) ** 2;
-    prod[2 * k + 1] = 0;
-  }
-  fft.inverseTransform(corr, prod);
-  const r0 = corr[0] as number;
+function cmndf(frame: Float32Array, minPeriod: number, maxPeriod: number, autocorrelation: (x: ArrayLike<number>) => Float64Array, out: Float64Array): void {
+  const r = autocorrelation(frame);
+  const r0 = r[0] as number;
   let head = 0; // Σ_{j<τ} x_j²
   let running = 0;
   for (let tau = 1; tau <= maxPeriod; tau++) {
     head += (frame[tau - 1] as number) ** 2;
-    const d = 2 * (r0 - (corr[2 * tau] as number)) - head;
+    const d = 2 * (r0 - (r[tau] as number)) - head;
     running += d;
     if (tau >= minPeriod) out[tau - minPeriod] = (d * tau) / (running + TINY);
   }
@@ -90,13 +80,6 @@ function cmndf(frame: Float32Array, minPeriod: number, maxPeriod: number, kernel
 /** numpy's tiny for float64: librosa adds it to the denominator. */
 const TINY = 2.2250738585072014e-308;
 
-interface CorrelationKernel {
-  fft: FFT;
-  a: Float64Array;
-  specA: number[];
-  prod: number[];
-  corr: number[];
-}
 
 export function pyin(samples: Float32Array, options: PitchOptions): PitchTrack {
   const { sampleRate: sr, frameLength = 2048, hopLength = 512, fmin = 65, fmax = 1000 } = options;
@@ -112,15 +95,7 @@ export function pyin(samples: Float32Array, options: PitchOptions): PitchTrack {
   const frames = centredFrameCount(samples.length, frameLength, hopLength);
   const padded = new Float32Array((frames - 1) * hopLength + frameLength);
   padded.set(samples, frameLength / 2);
-  const n = frameLength * 2;
-  const fft = new FFT(n);
-  const kernel: CorrelationKernel = {
-    fft,
-    a: new Float64Array(n),
-    specA: fft.createComplexArray() as number[],
-    prod: fft.createComplexArray() as number[],
-    corr: fft.createComplexArray() as number[],
-  };
+  const autocorrelation = fftAutocorrelation(frameLength);
 
   // Threshold weights: Beta(2, 18) mass between consecutive thresholds 0, 0.01, …, 1.
   const thresholds = Array.from({ length: N_THRESHOLDS + 1 }, (_, i) => i / N_THRESHOLDS);
@@ -133,7 +108,7 @@ export function pyin(samples: Float32Array, options: PitchOptions): PitchTrack {
   const voicedProb = new Float32Array(frames);
   const d = new Float64Array(periods);
   for (let t = 0; t < frames; t++) {
-    cmndf(padded.subarray(t * hopLength, t * hopLength + frameLength), minPeriod, maxPeriod, kernel, d);
+    cmndf(padded.subarray(t * hopLength, t * hopLength + frameLength), minPeriod, maxPeriod, autocorrelation, d);
     const troughs: number[] = [];
     if ((d[0] as number) < (d[1] as number)) troughs.push(0);
     for (let i = 1; i < periods - 1; i++) if ((d[i] as number) < (d[i - 1] as number) && (d[i] as number) <= (d[i + 1] as number)) troughs.push(i);
