@@ -6,8 +6,7 @@
  *    as Praat's default for adult voices: 22 050 Hz → 11 025 Hz, a half-band FIR), and pre-emphasised
  *    from 50 Hz (x[n] − e^(−2π·50/sr)·x[n−1]), which flattens the source's spectral tilt;
  * 2. per frame (a 50 ms Gaussian window, Praat's, centred on the other features' frame times), LPC
- *    coefficients of order 2 × 5 formants = 10 by Burg's method (`burg`; `lpc` is the autocorrelation
- *    method, kept for comparison);
+ *    coefficients of order 2 × 5 formants = 10 by Burg's method (`burg`);
  * 3. the roots of the prediction polynomial (Durand–Kerner iteration) in the upper half plane are
  *    resonances: frequency = arg(z)·sr/2π, bandwidth = −ln|z|·sr/π; those between 90 Hz and
  *    maxFormantHz − 50 with bandwidth under 400 Hz, ascending, are F1, F2, F3 … (wider poles model
@@ -42,7 +41,7 @@ export interface FormantTrack {
 const MAX_BANDWIDTH_HZ = 400;
 
 /** Half-band low-pass (windowed sinc, 63 taps, cut-off at a quarter of the rate) and keep every other sample. */
-function decimateByTwo(x: Float32Array): Float64Array {
+function decimateByTwo(x: ArrayLike<number>): Float64Array {
   const taps = 63;
   const half = (taps - 1) / 2;
   const h = Float64Array.from({ length: taps }, (_, i) => {
@@ -64,33 +63,6 @@ function decimateByTwo(x: Float32Array): Float64Array {
     out[n] = acc;
   }
   return out;
-}
-
-/** LPC coefficients a[0] = 1, a[1..p] of x (already windowed) by Levinson–Durbin; null if x is silent. */
-export function lpc(x: Float64Array, order: number): Float64Array | null {
-  const r = new Float64Array(order + 1);
-  for (let lag = 0; lag <= order; lag++) {
-    let s = 0;
-    for (let i = lag; i < x.length; i++) s += (x[i] as number) * (x[i - lag] as number);
-    r[lag] = s;
-  }
-  if (!((r[0] as number) > 0)) return null;
-  r[0] = (r[0] as number) * (1 + 1e-9); // a whisker of white-noise correction keeps the recursion stable
-  const a = new Float64Array(order + 1);
-  a[0] = 1;
-  let error = r[0] as number;
-  const previous = new Float64Array(order + 1);
-  for (let i = 1; i <= order; i++) {
-    let acc = r[i] as number;
-    for (let j = 1; j < i; j++) acc += (a[j] as number) * (r[i - j] as number);
-    const k = -acc / error;
-    previous.set(a);
-    for (let j = 1; j < i; j++) a[j] = (previous[j] as number) + k * (previous[i - j] as number);
-    a[i] = k;
-    error *= 1 - k * k;
-    if (!(error > 0)) return null;
-  }
-  return a;
 }
 
 /**
@@ -198,7 +170,7 @@ export function formants(samples: Float32Array, options: FormantOptions): Forman
   let sr = sampleRate;
   let factor = 1;
   while (sr / 2 >= 2 * maxFormantHz) {
-    x = decimateByTwo(Float32Array.from(x));
+    x = decimateByTwo(x);
     sr /= 2;
     factor *= 2;
   }

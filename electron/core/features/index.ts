@@ -37,7 +37,7 @@ export type { Perturbation, PerturbationOptions, Pulse } from './perturbation';
 export { glottalPulses, perturbation } from './perturbation';
 
 export type { FormantOptions, FormantTrack } from './formants';
-export { burg, formants, lpc, polynomialRoots } from './formants';
+export { burg, formants, polynomialRoots } from './formants';
 
 export type { ExtractedFeatures, FeatureGroup, FeatureLayout, FeatureOptions, ResolvedFeatureOptions } from './extract';
 export { DEFAULT_FEATURE_OPTIONS, extractFeatures, featureLayout, frameStats, resolveFeatureOptions } from './extract';

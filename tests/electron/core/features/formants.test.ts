@@ -5,11 +5,11 @@
  * over frames within 7 % of the set frequencies (issue 13); bandwidths and relative amplitudes only for
  * sign and order. Not held: a high voice whose F1 lies within ~1.5 harmonics of F0 (e.g. /i/ at 220 Hz
  * with F1 300 Hz) — linear prediction is pulled towards the harmonics there, a known limit of the
- * method (Praat's Burg included). The root finder and LPC are checked on their own against a polynomial
+ * method (Praat's Burg included). The root finder and Burg's LPC are checked on their own against a polynomial
  * and an AR process with known coefficients.
  */
 import { describe, expect, it } from 'vitest';
-import { formants, lpc, polynomialRoots } from '../../../../electron/core/features/formants';
+import { burg, formants, polynomialRoots } from '../../../../electron/core/features/formants';
 
 const SR = 22050;
 
@@ -63,19 +63,19 @@ describe('formants', () => {
     expect(median(track.relativeAmplitudeDb[0])).toBeGreaterThan(median(track.relativeAmplitudeDb[2]));
   });
 
-  it('roots of (z − 0.5)(z² + 0.81) and an AR(2) process’s LPC coefficients', () => {
+  it('roots of (z − 0.5)(z² + 0.81) and an AR(2) process’s Burg LPC coefficients', () => {
     // (z − 0.5)(z² + 0.81) = z³ − 0.5 z² + 0.81 z − 0.405
     const roots = polynomialRoots(Float64Array.from([1, -0.5, 0.81, -0.405])).sort((p, q) => p.im - q.im);
     expect(roots[0]?.re).toBeCloseTo(0, 9);
     expect(roots[0]?.im).toBeCloseTo(-0.9, 9);
     expect(roots[1]?.re).toBeCloseTo(0.5, 9);
     expect(roots[2]?.im).toBeCloseTo(0.9, 9);
-    // x[n] = 1.2 x[n−1] − 0.5 x[n−2] + e[n]: LPC of order 2 finds a = [1, −1.2, 0.5] (±0.02 on 20 000 samples).
+    // x[n] = 1.2 x[n−1] − 0.5 x[n−2] + e[n]: Burg's LPC of order 2 finds a = [1, −1.2, 0.5] (±0.02 on 20 000 samples).
     let s = 12345;
     const noise = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) - 0.5;
     const x = new Float64Array(20000);
     for (let i = 2; i < x.length; i++) x[i] = 1.2 * (x[i - 1] as number) - 0.5 * (x[i - 2] as number) + noise();
-    const a = lpc(x, 2) as Float64Array;
+    const a = burg(x, 2) as Float64Array;
     expect(a[1]).toBeCloseTo(-1.2, 1);
     expect(Math.abs((a[1] as number) + 1.2)).toBeLessThan(0.02);
     expect(Math.abs((a[2] as number) - 0.5)).toBeLessThan(0.02);
