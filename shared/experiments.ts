@@ -95,11 +95,13 @@ export interface TowerValidation {
   groups: number[][];
 }
 
-/** How a rotated validation reads in a summary or a table cell: "rotated: 01, 05 | 02, 06 | …". */
+/** How a rotated validation reads in a summary: "rotated over the training actors, …: [01, 05] [02, 06] …". */
+/** Actor numbers as the reports write them: "01, 05, 17". */
+export const formatActors = (actors: readonly number[]): string => actors.map((a) => String(a).padStart(2, '0')).join(', ');
+
 export function describeTowerValidation(v: TowerValidation): string {
-  const list = (actors: number[]) => actors.map((a) => String(a).padStart(2, '0')).join(', ');
   return v.by === 'actor'
-    ? `rotated over the training actors, each network of the ensemble stopping on its own group: ${v.groups.map((g) => `[${list(g)}]`).join(' ')}`
+    ? `rotated over the training actors, each network of the ensemble stopping on its own group: ${v.groups.map((g) => `[${formatActors(g)}]`).join(' ')}`
     : `rotated over the training clips (${v.groups.length} groups), each network of the ensemble stopping on its own group`;
 }
 

@@ -53,11 +53,10 @@ export function clipStanding(
   if (actors.testActors.includes(clip.actor)) {
     return { role: 'test', heldOut: true, text: `held out: actor ${two(clip.actor)} was one of ${whose}'s test actors` };
   }
-  if (actors.validationActors.includes(clip.actor) && actors.validationRefit) {
-    return { role: 'train', heldOut: false, text: `seen in training — optimistic: actor ${two(clip.actor)} validated ${whose} and was then in its final fit` };
-  }
   if (actors.validationActors.includes(clip.actor)) {
-    return { role: 'validation', heldOut: false, text: `seen in validation — optimistic: actor ${two(clip.actor)} decided when ${whose} stopped training` };
+    return actors.validationRefit
+      ? { role: 'train', heldOut: false, text: `seen in training — optimistic: actor ${two(clip.actor)} validated ${whose} and was then in its final fit` }
+      : { role: 'validation', heldOut: false, text: `seen in validation — optimistic: actor ${two(clip.actor)} decided when ${whose} stopped training` };
   }
   return { role: 'train', heldOut: false, text: `seen in training — optimistic: actor ${two(clip.actor)} was one of ${whose}'s training actors` };
 }

@@ -2,7 +2,7 @@
  * Text reports: the seed's classification report (sklearn's layout) and the experiment summary that goes
  * to `results_summary.txt` and the CLI.
  */
-import { describeTowerValidation, SPEAKER_DEPENDENT_LABEL, type ClassificationReport, type Experiment, type SplitInfo } from '../../../shared/experiments';
+import { describeTowerValidation, formatActors, SPEAKER_DEPENDENT_LABEL, type ClassificationReport, type Experiment, type SplitInfo } from '../../../shared/experiments';
 
 const f2 = (x: number): string => x.toFixed(2);
 
@@ -28,17 +28,16 @@ export function formatClassificationReport(report: ClassificationReport, labels:
 }
 
 export function describeSplit(split: SplitInfo): string {
-  const actors = (list: number[]) => list.map((a) => String(a).padStart(2, '0')).join(', ');
   if (split.kind === 'stratified') {
     return `stratified random split — ${SPEAKER_DEPENDENT_LABEL}: every actor appears in train and test (${split.counts.train} / ${split.counts.validation} / ${split.counts.test} clips)`;
   }
   if (split.kind === 'actor_kfold') {
     const rotated = split.folds?.[0]?.towerValidation ? '; validation rotated over each fold\'s training actors (each network of the ensemble stopping on its own group)' : '';
-    return `${split.folds?.length ?? 0}-fold cross-validation grouped by actor (speaker-independent); test actors per fold: ${(split.folds ?? []).map((f) => `[${actors(f.testActors)}]`).join(' ')}${rotated}`;
+    return `${split.folds?.length ?? 0}-fold cross-validation grouped by actor (speaker-independent); test actors per fold: ${(split.folds ?? []).map((f) => `[${formatActors(f.testActors)}]`).join(' ')}${rotated}`;
   }
   const refit = split.validationRefit ? ' (scored, then refitted on with the training actors)' : '';
-  const validation = split.towerValidation ? describeTowerValidation(split.towerValidation) : `${actors(split.validationActors)}${refit}`;
-  return `held-out actors (speaker-independent): train ${actors(split.trainActors)}; validation ${validation}; test ${actors(split.testActors)} (${split.counts.train} / ${split.counts.validation} / ${split.counts.test} clips)`;
+  const validation = split.towerValidation ? describeTowerValidation(split.towerValidation) : `${formatActors(split.validationActors)}${refit}`;
+  return `held-out actors (speaker-independent): train ${formatActors(split.trainActors)}; validation ${validation}; test ${formatActors(split.testActors)} (${split.counts.train} / ${split.counts.validation} / ${split.counts.test} clips)`;
 }
 
 function modelLine(e: Experiment): string {

@@ -166,10 +166,13 @@ function holdoutMask(h: TowerHoldout, towers: number): tf.Tensor2D {
 
 /** Out-of-group loss and accuracy: each sample scored by the mean probability of the towers that held it out. */
 function holdoutScores(trainer: tf.LayersModel, xs: tf.Tensor, labels: Int32Array, h: TowerHoldout, nClasses: number): { loss: number; acc: number } {
-  const outputs = tf.tidy(() => {
+  // The typed arrays are read outside tf.tidy, which would walk them element by element.
+  const predicted = tf.tidy(() => {
     const out = trainer.predict(xs, { batchSize: 256 });
-    return (Array.isArray(out) ? out : [out]).map((t) => t.dataSync() as Float32Array);
+    return Array.isArray(out) ? out : [out];
   });
+  const outputs = predicted.map((t) => t.dataSync() as Float32Array);
+  predicted.forEach((t) => t.dispose());
   const n = labels.length;
   let loss = 0;
   let correct = 0;

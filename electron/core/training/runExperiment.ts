@@ -124,7 +124,7 @@ export async function runExperiment(o: RunExperimentOptions): Promise<TrainResul
       splitInfo.validationActors = actors(split.validation);
       splitInfo.testActors = actors(split.test);
     }
-    const rotations = runs.map((run) => rotationOf(config, data, rowOf, run, split.kind !== 'stratified', runs.length > 1 ? runs.indexOf(run) + 1 : 0));
+    const rotations = runs.map((run, f) => rotationOf(config, data, rowOf, run, split.kind !== 'stratified', runs.length > 1 ? f + 1 : 0));
     recordRotation(splitInfo, rotations, data, rowOf);
     if (isClassical(definition)) {
       splitInfo.validationRefit = true;
@@ -264,14 +264,19 @@ function scores(p: Float32Array, labels: Int32Array, k: number): { loss: number;
   return { loss: loss / Math.max(1, labels.length), acc: correct / Math.max(1, labels.length) };
 }
 
+/** A classical model (logreg, svm) fitted to convergence on standardised rows. */
+function classicalModel(definition: ClassicalModelDefinition, data: FitData, nClasses: number, config: Config, seed: number): tf.LayersModel {
+  const dims = data.sampleShape.reduce((a, b) => a * b, 1);
+  return definition.fit({ x: data.x, labels: data.labels, dims }, { nClasses, config: config.model, balanced: config.training.class_weights, seed });
+}
+
 /**
  * Fit a classical model (logreg, svm) on the standardised training rows, to convergence: one log entry
  * with its train and validation scores.
  */
 function fitClassical(definition: ClassicalModelDefinition, train: FitData, validation: FitData, nClasses: number, config: Config, seed: number): { model: tf.LayersModel; result: FitResult } {
   const started = performance.now();
-  const dims = train.sampleShape.reduce((a, b) => a * b, 1);
-  const model = definition.fit({ x: train.x, labels: train.labels, dims }, { nClasses, config: config.model, balanced: config.training.class_weights, seed });
+  const model = classicalModel(definition, train, nClasses, config, seed);
   const t = scores(predictProbabilities(model, train.x, train.sampleShape), train.labels, nClasses);
   const v = scores(predictProbabilities(model, validation.x, validation.sampleShape), validation.labels, nClasses);
   const log: EpochLog = { epoch: 1, loss: t.loss, acc: t.acc, valLoss: v.loss, valAcc: v.acc, lr: 0, seconds: (performance.now() - started) / 1000, bestEpoch: 1 };
@@ -457,7 +462,7 @@ async function trainOne(
     const validated = fitClassical(definition, trainOnly, validation, nClasses, config, seed);
     validated.model.dispose();
     const started = performance.now();
-    model = definition.fit({ x: train.x, labels: train.labels, dims: sampleSize }, { nClasses, config: config.model, balanced: config.training.class_weights, seed });
+    model = classicalModel(definition, train, nClasses, config, seed);
     const log = validated.result.history[0] as EpochLog;
     result = { ...validated.result, history: [{ ...log, seconds: log.seconds + (performance.now() - started) / 1000 }] };
     report(result.history[0] as EpochLog);

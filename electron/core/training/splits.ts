@@ -425,7 +425,11 @@ export function towerGroups(clips: readonly SplitClip[], towers: number, seed: n
     return { groupOf, actors, by: 'actor' };
   }
   const byLabel = new Map<number, number[]>();
-  clips.forEach((c, i) => byLabel.set(c.label, [...(byLabel.get(c.label) ?? []), i]));
+  clips.forEach((c, i) => {
+    const list = byLabel.get(c.label);
+    if (list) list.push(i);
+    else byLabel.set(c.label, [i]);
+  });
   let next = 0;
   for (const label of [...byLabel.keys()].sort(ascending)) {
     for (const i of shuffled(byLabel.get(label) ?? [], rng)) groupOf[i] = next++ % towers;
